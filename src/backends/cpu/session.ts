@@ -1,0 +1,145 @@
+/**
+ * An open CPU device: a pool of worker threads that runs probes' WebAssembly
+ * kernels (or the system BLAS) over shared memory.
+ */
+import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
+import { isUnsupported } from '../../core/probe.js';
+import type { CpuBuildContext, CpuKernelSpec, CpuWasmKernel } from '../../core/kernel.js';
+import { CapacityError, UnavailableError } from '../../core/errors.js';
+import { formatBytes } from '../../core/units.js';
+import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
+import { CpuWorkerPool } from './pool.js';
+import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memory.js';
+import { kernelModule, kernelSource } from './wasm.js';
+import { blasEngineName, findBlas } from './blas.js';
+import type { WorkerKernel } from './protocol.js';
+
+export class CpuSession implements DeviceSession {
+  private constructor(
+    readonly device: DeviceInfo,
+    readonly capabilities: Capabilities,
+    private readonly pool: CpuWorkerPool,
+    private readonly ctx: CpuBuildContext,
+  ) {}
+
+  static async open(device: DeviceInfo, capabilities: Capabilities, threads: number): Promise<CpuSession> {
+    const pool = await CpuWorkerPool.create(threads);
+    const relaxedSimd = capabilities.features.includes('relaxed-simd');
+    return new CpuSession(device, capabilities, pool, { threads, relaxedSimd });
+  }
+
+  private spec(probe: AnyProbe, params: Params): CpuKernelSpec | string {
+    if (!probe.impl.cpu) return `probe ${probe.id} has no CPU implementation`;
+    const spec = probe.impl.cpu(params, this.ctx);
+    return isUnsupported(spec) ? spec.unsupported : spec;
+  }
+
+  unsupported(probe: AnyProbe, params: Params): string | null {
+    const spec = this.spec(probe, params);
+    return typeof spec === 'string' ? spec : null;
+  }
+
+  /** Throws a CapacityError when the probe's buffers or host memory needs cannot fit; allocates nothing. */
+  checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
+    const spec = this.spec(probe, params);
+    if (typeof spec === 'string') return;
+    for (const buffers of spec.kind === 'wasm' ? [spec.buffers] : [spec.buffers, spec.fallback.buffers]) layoutBuffers(buffers);
+    const need = probe.memoryBytes(params);
+    if (need > availableBytes) {
+      throw new CapacityError(
+        `needs ${formatBytes(need)} of host memory, but only ${formatBytes(availableBytes)} is available`,
+        need,
+        availableBytes,
+        'host available memory',
+      );
+    }
+  }
+
+  async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
+    const spec = this.spec(probe, params);
+    if (typeof spec === 'string') throw new UnavailableError(spec);
+    if (spec.kind === 'blas-sgemm') {
+      const blas = findBlas();
+      if (blas.found) {
+        const layout = layoutBuffers(spec.buffers);
+        const memory = allocate(layout, spec.buffers, inputs);
+        const at = (name: string): number => layout.offset[name]!;
+        const kernels: WorkerKernel[] = [
+          { kind: 'blas-sgemm', library: blas.library.path, threads: this.pool.threads, memory, n: spec.n, a: at(spec.a), b: at(spec.b), c: at(spec.c) },
+          ...Array.from({ length: this.pool.threads - 1 }, (): WorkerKernel => ({ kind: 'none' })),
+        ];
+        await this.pool.load(kernels);
+        // The kernel is the library call itself; which library and version ran is the engine.
+        const identity = `cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, A, n, B, n, 0, C, n)`;
+        return this.prepared(blasEngineName(blas.library), identity, false, memory, layout, spec, []);
+      }
+      return this.prepareWasm(spec.fallback, inputs, [`system BLAS not used: ${blas.reason}`]);
+    }
+    return this.prepareWasm(spec, inputs, []);
+  }
+
+  private async prepareWasm(spec: CpuWasmKernel, inputs: Inputs, notes: string[]): Promise<PreparedKernel> {
+    const layout = layoutBuffers(spec.buffers);
+    const module = kernelModule(spec.module);
+    const memory = allocate(layout, spec.buffers, inputs);
+    const threads = this.pool.threads;
+    const slices = spec.phases.map((phase) => partition(phase.items, threads, phase.align));
+    const kernels: WorkerKernel[] = Array.from({ length: threads }, (_, thread) => ({
+      kind: 'wasm',
+      module,
+      memory,
+      phases: spec.phases.map((phase, p) => {
+        const [begin, end] = slices[p]![thread]!;
+        return { entry: phase.entry, args: begin < end ? phase.args({ offset: layout.offset, begin, end, thread, threads }) : null };
+      }),
+    }));
+    await this.pool.load(kernels);
+    const engine = spec.module.endsWith('_relaxed') ? 'wasm-relaxed-simd' : 'wasm-simd128';
+    return this.prepared(engine, kernelSource(spec.module), true, memory, layout, spec, notes);
+  }
+
+  private prepared(
+    engine: string,
+    kernelIdentity: string,
+    withFollowers: boolean,
+    memory: WebAssembly.Memory,
+    layout: Layout,
+    spec: Pick<CpuKernelSpec, 'buffers' | 'output'>,
+    notes: string[],
+  ): PreparedKernel {
+    const pool = this.pool;
+    const read = (name: string): Float32Array | Float64Array => {
+      const b = spec.buffers.find((x) => x.name === name);
+      if (!b) throw new Error(`no buffer named ${name}`);
+      return viewOf(memory, layout, b);
+    };
+    let live: WebAssembly.Memory | null = memory;
+    return {
+      engine,
+      kernelIdentity,
+      notes,
+      timer: this.capabilities.timer,
+      async runOnce() {
+        await pool.window({ minSeconds: 0, minIterations: 1, maxIterations: 1 }, withFollowers);
+        return spec.output(read).slice();
+      },
+      runWindow(request: WindowRequest): Promise<WindowTiming> {
+        return pool.window(request, withFollowers);
+      },
+      async dispose() {
+        if (!live) return;
+        live = null;
+        // Workers drop their instances so the memory can be collected.
+        await pool.load(Array.from({ length: pool.threads }, (): WorkerKernel => ({ kind: 'none' })));
+      },
+    };
+  }
+
+  abort(): void {
+    this.pool.abort();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

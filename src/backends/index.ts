@@ -1,0 +1,8 @@
+/**
+ * The backends, in the order a run takes them. Listed explicitly: adding a
+ * backend means adding it here.
+ */
+import type { Backend } from './backend.js';
+import { cpuBackend } from './cpu/index.js';
+
+export const BACKENDS: readonly Backend[] = [cpuBackend];

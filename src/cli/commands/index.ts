@@ -1,0 +1,7 @@
+/** The commands, as data; the entry point registers them in this order. */
+import type { CommandSpec } from '../context.js';
+import { runCommand } from './run.js';
+import { devicesCommand } from './devices.js';
+import { probesCommand } from './probes.js';
+
+export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand];

@@ -1,0 +1,114 @@
+/**
+ * `flopmeter run`: the default suite (or a selection) on every available
+ * backend, written as a JSON report.
+ */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { defaultThreads } from '../../backends/cpu/index.js';
+import { parseOverride } from '../../measure/plan.js';
+import { runSuite } from '../../measure/suite.js';
+import { buildReport, serializeReport } from '../../report/build.js';
+import { renderSummary } from '../../report/summary.js';
+import { checkWritable, defaultReportPath, writeAtomic } from '../../report/write.js';
+import { ProgressDisplay } from '../progress.js';
+import { selectBackends, selectPreset, selectProbes, splitList } from '../select.js';
+import { EXIT, type CommandSpec } from '../context.js';
+
+export interface RunArgs {
+  backend?: string[];
+  probe?: string[];
+  preset: string;
+  param?: string[];
+  threads?: number;
+  seed: number;
+  out?: string;
+  json: boolean;
+  targetCi?: number;
+  maxSeconds?: number;
+  windows?: number;
+  telemetry: boolean;
+  progress: boolean;
+}
+
+function positiveNumber(flag: string, v: number | undefined, integer = false): void {
+  if (v === undefined) return;
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UsageError(`${flag} ${v}: must be a positive ${integer ? 'integer' : 'number'}`);
+}
+
+export const runCommand: CommandSpec = {
+  command: ['run', '$0'],
+  describe: 'Run the standard probes (all of them on every available backend unless narrowed) and write a JSON report',
+  builder: (y: Argv) =>
+    y
+      .option('backend', { alias: 'b', type: 'string', array: true, describe: 'Backends to use (comma-separated or repeated); default: every available one' })
+      .option('probe', { alias: 'p', type: 'string', array: true, describe: 'Probes to run (comma-separated or repeated); default: all. See `flopmeter probes`' })
+      .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
+      .option('param', { type: 'string', array: true, describe: 'Override a parameter: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20' })
+      .option('threads', { type: 'number', describe: 'CPU worker threads (default: one per logical CPU)' })
+      .option('seed', { type: 'number', default: 42, describe: 'Seed for the inputs (same seed, same inputs on every machine)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Report file (default: flopmeter-<UTC time>.json in the current directory)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Also print the report as JSON on stdout (the summary goes to stderr)' })
+      .option('target-ci', { type: 'number', describe: 'Stop when the 95 % half-width of throughput is within this many per cent (default: the preset’s)' })
+      .option('max-seconds', { type: 'number', describe: 'Time cap on measuring one result, seconds (default: the preset’s)' })
+      .option('windows', { type: 'number', describe: 'Measure exactly this many windows per result instead of stopping on the confidence target' })
+      .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
+      .option('progress', { type: 'boolean', default: true, describe: 'Show progress on a terminal (--no-progress to hide)' })
+      .example('$0', 'the standard suite on every available backend')
+      .example('$0 run --preset quick --probe stream,gemm', 'a quick look at memory bandwidth and GEMM')
+      .example('$0 run -b cpu -p gemm --param gemm.n=4096 --threads 8 -o gemm.json', 'one GEMM size on 8 threads'),
+  async run(args: RunArgs, ctx) {
+    const backends = selectBackends(splitList(args.backend));
+    const probes = selectProbes(splitList(args.probe));
+    const preset = selectPreset(args.preset);
+    const overrides = (args.param ?? []).map(parseOverride);
+    positiveNumber('--threads', args.threads, true);
+    positiveNumber('--target-ci', args.targetCi);
+    positiveNumber('--max-seconds', args.maxSeconds);
+    positiveNumber('--windows', args.windows, true);
+    if (args.windows !== undefined && args.windows < 2) throw new UsageError(`--windows ${args.windows}: at least 2 are needed for an uncertainty`);
+    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed ${args.seed}: must be a non-negative integer`);
+    const out = args.out ?? defaultReportPath();
+    await checkWritable(out);
+
+    const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
+    let outcome;
+    try {
+      outcome = await runSuite({
+        backends,
+        explicitBackends: args.backend !== undefined,
+        probes,
+        preset,
+        overrides,
+        threads: args.threads ?? defaultThreads(),
+        seed: args.seed,
+        ...(args.targetCi !== undefined ? { targetRel: args.targetCi / 100 } : {}),
+        ...(args.maxSeconds !== undefined ? { capSeconds: args.maxSeconds } : {}),
+        ...(args.windows !== undefined ? { fixedWindows: args.windows } : {}),
+        telemetry: args.telemetry,
+        ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
+        signal: ctx.signal,
+        ...(progress ? { onProgress: progress.handle } : {}),
+      });
+    } finally {
+      progress?.stop();
+    }
+    const report = await buildReport({
+      outcome,
+      argv: ctx.argv,
+      seed: args.seed,
+      backends: backends.map((b) => b.id),
+      probes: probes.map((p) => p.id),
+      params: args.param ?? [],
+      telemetry: args.telemetry,
+    });
+    const text = serializeReport(report);
+    await writeAtomic(out, text);
+    const summaryStream = args.json ? ctx.stderr : ctx.stdout;
+    summaryStream.write(`${renderSummary(report.results)}\n`);
+    ctx.stderr.write(`report: ${resolve(out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
+    if (args.json) ctx.stdout.write(text);
+    if (outcome.interrupted) return EXIT.INTERRUPTED;
+    return report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * What a command gets from the entry point: streams, whether a person is
+ * watching, and the signal that says the user asked to stop. Commands return
+ * an exit code; only src/cli/main.ts ends the process.
+ */
+import type { Argv } from 'yargs';
+
+export interface CommandContext {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Whether stderr is a terminal (progress display on). */
+  interactive: boolean;
+  signal: AbortSignal;
+  /** The arguments as given, for the report's provenance. */
+  argv: string[];
+}
+
+/** A command as data: its yargs shape and what it does. */
+export interface CommandSpec {
+  command: string | readonly string[];
+  describe: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builder: (y: Argv) => Argv<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (args: any, ctx: CommandContext) => Promise<number>;
+}
+
+/** Exit codes (DESIGN.md §5). */
+export const EXIT = { OK: 0, FAILED_RESULTS: 1, USAGE: 2, INTERRUPTED: 130 } as const;

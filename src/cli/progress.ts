@@ -1,0 +1,86 @@
+/**
+ * The progress display: one status line on a terminal (what runs now, how
+ * far, time left), redrawn in place; nothing at all when not on a terminal.
+ */
+import { formatDuration } from '../core/units.js';
+import type { PlannedItem, ProgressEvent } from '../measure/suite.js';
+import type { PhaseEvent } from '../measure/runner.js';
+
+/** Redraw four times a second: a live clock without flicker. */
+const REDRAW_MS = 250;
+
+export class ProgressDisplay {
+  private items: PlannedItem[] = [];
+  private current: PlannedItem | null = null;
+  private phase: PhaseEvent | null = null;
+  private idle: { device: string; seconds: number } | null = null;
+  private itemStarted = 0;
+  private readonly runStarted = Date.now();
+  private done = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly out: NodeJS.WritableStream & { columns?: number }) {}
+
+  handle = (e: ProgressEvent): void => {
+    switch (e.type) {
+      case 'plan':
+        this.items = e.items;
+        this.timer = setInterval(() => this.draw(), REDRAW_MS);
+        this.timer.unref();
+        break;
+      case 'idle':
+        this.idle = { device: e.device, seconds: e.seconds };
+        this.itemStarted = Date.now();
+        break;
+      case 'start':
+        this.idle = null;
+        this.current = e.item;
+        this.phase = null;
+        this.itemStarted = Date.now();
+        break;
+      case 'phase':
+        this.phase = e.event;
+        break;
+      case 'done':
+        this.done++;
+        this.current = null;
+        break;
+    }
+    this.draw();
+  };
+
+  /** Seconds of planned work not yet done, by the plan's estimates. */
+  private remainingSeconds(): number {
+    const inItem = (Date.now() - this.itemStarted) / 1000;
+    const rest = this.items.slice(this.done + (this.current ? 1 : 0)).reduce((s, i) => s + i.estimateSeconds, 0);
+    const current = this.current ? Math.max(0, this.current.estimateSeconds - inItem) : 0;
+    const idle = this.idle ? Math.max(0, this.idle.seconds - inItem) : 0;
+    return rest + current + idle;
+  }
+
+  private line(): string {
+    const total = this.items.length;
+    const elapsed = formatDuration((Date.now() - this.runStarted) / 1000);
+    const left = `~${formatDuration(this.remainingSeconds())} left`;
+    if (this.idle) return `[${this.done}/${total}] ${this.idle.device}: idle baseline (${this.idle.seconds} s) · ${elapsed} · ${left}`;
+    if (!this.current) return `[${this.done}/${total}] · ${elapsed} · ${left}`;
+    const p = this.phase;
+    const what =
+      p === null ? 'starting' : p.phase === 'measure' ? `window ${p.window} (≥ ${p.minWindows}, cap ${formatDuration(p.capSeconds)})` : p.phase;
+    return `[${this.done + 1}/${total}] ${this.current.id} · ${what} · ${elapsed} · ${left}`;
+  }
+
+  private draw(): void {
+    const width = this.out.columns ?? 120;
+    let text = this.line();
+    if (text.length > width - 1) text = `${text.slice(0, width - 2)}…`;
+    this.out.write(`\r\x1b[2K${text}`);
+  }
+
+  /** Clears the line and stops redrawing. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.out.write('\r\x1b[2K');
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Turns the user's --backend and --probe lists into registry entries, or a
+ * UsageError that names the bad value and lists the valid ones.
+ */
+import type { Backend } from '../backends/backend.js';
+import { BACKENDS } from '../backends/index.js';
+import { UsageError } from '../core/errors.js';
+import { PRESET_IDS, type AnyProbe, type PresetId } from '../core/probe.js';
+import { PROBES } from '../../probes/index.js';
+
+/** Splits repeated and comma-separated list options: ["a,b", "c"] → ["a", "b", "c"]. */
+export function splitList(values: readonly (string | number)[] | string | undefined): string[] {
+  if (values === undefined) return [];
+  const list = Array.isArray(values) ? values : [values];
+  return list.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function pick<T>(kind: string, flag: string, names: string[], all: readonly T[], idOf: (t: T) => string): T[] {
+  const unknown = names.filter((n) => !all.some((t) => idOf(t) === n));
+  if (unknown.length) {
+    throw new UsageError(`${flag} ${unknown.join(',')}: unknown ${kind}${unknown.length > 1 ? 's' : ''}; valid: ${all.map(idOf).join(', ')}`);
+  }
+  return all.filter((t) => names.includes(idOf(t)));
+}
+
+export function selectBackends(names: string[]): Backend[] {
+  return names.length ? pick('backend', '--backend', names, BACKENDS, (b) => b.id) : [...BACKENDS];
+}
+
+export function selectProbes(names: string[]): AnyProbe[] {
+  return names.length ? pick('probe', '--probe', names, PROBES, (p) => p.id) : [...PROBES];
+}
+
+export function selectPreset(name: string): PresetId {
+  if (!(PRESET_IDS as readonly string[]).includes(name)) throw new UsageError(`--preset ${name}: unknown preset; valid: ${PRESET_IDS.join(', ')}`);
+  return name as PresetId;
+}

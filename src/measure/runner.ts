@@ -1,0 +1,234 @@
+/**
+ * The measurement procedure for one result (DESIGN.md §1): seeded inputs,
+ * verification against the float64 reference, warm-up until stable,
+ * measurement windows with random gaps until the stopping criterion says
+ * so, then estimates with their uncertainty.
+ */
+import type { DeviceSession, PreparedKernel, WindowTiming } from '../backends/backend.js';
+import { sleep } from '../core/clock.js';
+import { AbortedError, describeError } from '../core/errors.js';
+import { LatencyHistogram } from '../core/histogram.js';
+import { headlineWork, paramsLabel, type AnyProbe, type Params } from '../core/probe.js';
+import type { Rng } from '../core/random.js';
+import { WORK_UNIT } from '../core/units.js';
+import { counterEnergy, flagsSeen, integratePower } from '../telemetry/energy.js';
+import type { Telemetry } from '../telemetry/service.js';
+import type { SensorInfo } from '../telemetry/types.js';
+import { definitionHash } from './definition.js';
+import type { MeasurePreset } from './presets.js';
+import type { LatencySummary, Result, WindowRecord } from './result.js';
+import type { StoppingCriterion, StoppingDecision } from './stopping.js';
+import { summarize, type SummaryInput } from './summarize.js';
+import { summarizeTelemetry, throttleNames } from './telemetry-summary.js';
+import { verify } from './verify.js';
+
+/** Never stop a window for its iteration count: only time stops it. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+/** Integrated power must cover this much of a window to count (sampling gaps are not extrapolated). */
+const MIN_POWER_COVERAGE = 0.9;
+
+export type PhaseEvent =
+  | { phase: 'setup' | 'verify' | 'warmup' }
+  | { phase: 'measure'; window: number; elapsedSeconds: number; capSeconds: number; minWindows: number };
+
+export interface MeasureContext {
+  session: DeviceSession;
+  telemetry: Telemetry;
+  preset: MeasurePreset;
+  criterion: StoppingCriterion;
+  /** Minimum window length, seconds (preset and sensor). */
+  windowSeconds: number;
+  seed: number;
+  /** Draws the random gaps between windows. */
+  rng: Rng;
+  signal: AbortSignal;
+  idleWatts: number | null;
+  onPhase?: (event: PhaseEvent) => void;
+}
+
+/** A result with nothing measured yet. */
+export function emptyResult(probe: AnyProbe, params: Params, session: { device: { id: string; backend: string } }): Result {
+  const perIteration = probe.work(params);
+  return {
+    id: `${session.device.id}/${probe.id}${Object.keys(params).length ? `/${paramsLabel(params)}` : ''}`,
+    probe: probe.id,
+    params,
+    backend: session.device.backend,
+    device: session.device.id,
+    engine: null,
+    definitionHash: null,
+    status: 'skipped',
+    reason: null,
+    notes: [],
+    check: null,
+    work: { unit: WORK_UNIT[probe.headline], perIteration, iterations: 0, total: 0 },
+    timing: null,
+    throughput: null,
+    latency: null,
+    power: null,
+    energy: null,
+    efficiency: null,
+    unavailable: {},
+    telemetry: null,
+    uncertainty: null,
+    windows: [],
+  };
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AbortedError('interrupted');
+}
+
+function checkWindow(t: WindowTiming, signal: AbortSignal): WindowTiming {
+  if (t.aborted || signal.aborted) throw new AbortedError('interrupted');
+  return t;
+}
+
+/** Which sensor gives this device's window energy: a counter first, else a power reading to integrate. */
+export function energySource(telemetry: Telemetry, device: string): { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string } {
+  const { sensors, missing } = telemetry.sensorsOf(device);
+  const counter = sensors.find((s) => s.quantity === 'energy' && !s.component);
+  if (counter) return { sensor: counter, method: 'counter' };
+  const power = sensors.find((s) => s.quantity === 'power' && !s.component);
+  if (power) return { sensor: power, method: 'integrated' };
+  const why = missing.filter((m) => m.quantity === 'power' || m.quantity === 'energy').map((m) => m.reason);
+  return { missing: why.length ? [...new Set(why)].join('; ') : 'no power or energy sensor for this device' };
+}
+
+/** Window energy by every method the device's sensors allow. */
+function windowEnergy(telemetry: Telemetry, device: string, t0: number, t1: number): Pick<WindowRecord, 'energyJoules' | 'counterJoules' | 'integratedJoules'> {
+  const counterSeries = telemetry.store.get(device, 'energy');
+  const powerSeries = telemetry.store.get(device, 'power');
+  const counterJoules = counterSeries ? counterEnergy(counterSeries, t0, t1) : null;
+  const integral = powerSeries ? integratePower(powerSeries, t0, t1) : null;
+  const integratedJoules = integral && integral.coverage >= MIN_POWER_COVERAGE ? integral.joules : null;
+  return { energyJoules: counterJoules ?? integratedJoules, counterJoules, integratedJoules };
+}
+
+async function warmUp(kernel: PreparedKernel, preset: MeasurePreset, signal: AbortSignal): Promise<{ seconds: number; iterations: number; stable: boolean }> {
+  const { minSeconds, maxSeconds, stableRel, sliceSeconds } = preset.warmup;
+  let seconds = 0;
+  let iterations = 0;
+  let previous: number | null = null;
+  for (;;) {
+    const t = checkWindow(await kernel.runWindow({ minSeconds: sliceSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
+    seconds += t.seconds;
+    iterations += t.iterations;
+    const perIteration = t.seconds / t.iterations;
+    const stable = previous !== null && Math.abs(perIteration / previous - 1) < stableRel;
+    if (seconds >= minSeconds && stable) return { seconds, iterations, stable: true };
+    if (seconds >= maxSeconds) return { seconds, iterations, stable: false };
+    previous = perIteration;
+  }
+}
+
+/** Measures one probe with one parameter set on one device. Never throws except for an interruption. */
+export async function measure(probe: AnyProbe, params: Params, ctx: MeasureContext): Promise<Result> {
+  const { session, telemetry, signal } = ctx;
+  const device = session.device.id;
+  const result = emptyResult(probe, params, session);
+  const unsupported = session.unsupported(probe, params);
+  if (unsupported) return { ...result, status: 'skipped', reason: unsupported };
+
+  let kernel: PreparedKernel | null = null;
+  try {
+    throwIfAborted(signal);
+    ctx.onPhase?.({ phase: 'setup' });
+    const inputs = probe.inputs(ctx.seed, params);
+    const reference = probe.reference(inputs, params);
+    kernel = await session.prepare(probe, params, inputs);
+    result.engine = kernel.engine;
+    result.notes.push(...kernel.notes);
+    result.definitionHash = definitionHash(probe, params, kernel.kernelIdentity);
+
+    ctx.onPhase?.({ phase: 'verify' });
+    const output = await kernel.runOnce();
+    result.check = verify(output, reference, probe.tolerance(params));
+    if (!result.check.passed) {
+      const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
+      return { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` };
+    }
+    throwIfAborted(signal);
+
+    ctx.onPhase?.({ phase: 'warmup' });
+    const warm = await warmUp(kernel, ctx.preset, signal);
+
+    const work = headlineWork(probe, params);
+    const histogram = new LatencyHistogram();
+    const windows: WindowRecord[] = [];
+    const throttleSensor = telemetry.sensorsOf(device).sensors.find((s) => s.quantity === 'throttle' && !s.component);
+    let elapsed = 0;
+    let decision: StoppingDecision = { stop: false, converged: false };
+    while (!decision.stop) {
+      ctx.onPhase?.({ phase: 'measure', window: windows.length + 1, elapsedSeconds: elapsed, capSeconds: ctx.preset.capSeconds, minWindows: ctx.preset.window.minWindows });
+      const gap = ctx.rng.uniform(0, ctx.preset.window.gapMaxSeconds);
+      await sleep(gap, signal).catch(() => undefined);
+      await telemetry.flush();
+      const t = checkWindow(await kernel.runWindow({ minSeconds: ctx.windowSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
+      await telemetry.flush();
+      const part = LatencyHistogram.decode(t.latencyHistogram);
+      histogram.add(part);
+      part.destroy();
+      const throttle = telemetry.store.get(device, 'throttle');
+      windows.push({
+        startNs: t.startNs,
+        endNs: t.endNs,
+        seconds: t.seconds,
+        iterations: t.iterations,
+        throughput: (t.iterations * work) / t.seconds,
+        ...windowEnergy(telemetry, device, t.startNs, t.endNs),
+        powerWatts: null,
+        throttleReasons: throttle ? throttleNames(flagsSeen(throttle, t.startNs, t.endNs), throttleSensor) : [],
+      });
+      const w = windows[windows.length - 1]!;
+      if (w.energyJoules !== null) w.powerWatts = w.energyJoules / ((w.endNs - w.startNs) / 1e9);
+      elapsed += gap + (t.endNs - t.startNs) / 1e9;
+      decision = ctx.criterion.decide({ windowValues: windows.map((x) => x.throughput), elapsedSeconds: elapsed });
+    }
+
+    const source = energySource(telemetry, device);
+    const summaryInput: SummaryInput = {
+      windows,
+      workPerIteration: work,
+      unit: WORK_UNIT[probe.headline],
+      timerResolutionSeconds: kernel.timer.resolutionSeconds,
+      energy: source,
+      idleWatts: ctx.idleWatts,
+      stop: decision,
+    };
+    const summary = summarize(summaryInput);
+    const stats = histogram.stats()!;
+    const latency: LatencySummary = { unit: 's', ...stats, headline: probe.latencyHeadline, timer: kernel.timer, histogram: histogram.encode() };
+    histogram.destroy();
+    const iterations = windows.reduce((s, w) => s + w.iterations, 0);
+    const first = windows[0]!.startNs;
+    const last = windows[windows.length - 1]!.endNs;
+    return {
+      ...result,
+      status: 'completed',
+      reason: decision.converged ? null : `did not converge: ${decision.reason}`,
+      work: { ...result.work, iterations, total: iterations * work },
+      timing: {
+        warmupSeconds: warm.seconds,
+        warmupIterations: warm.iterations,
+        warmupStable: warm.stable,
+        measuredSeconds: windows.reduce((s, w) => s + w.seconds, 0),
+        windowSeconds: ctx.windowSeconds,
+      },
+      throughput: summary.throughput,
+      latency,
+      power: summary.power,
+      energy: summary.energy,
+      efficiency: summary.efficiency,
+      unavailable: summary.unavailable,
+      telemetry: summarizeTelemetry(telemetry, device, first, last, 'sensor' in source ? source.sensor : null),
+      uncertainty: summary.uncertainty,
+      windows,
+    };
+  } catch (err) {
+    if (err instanceof AbortedError || signal.aborted) return { ...result, status: 'aborted', reason: 'interrupted before the result was complete' };
+    return { ...result, status: 'errored', reason: describeError(err) };
+  } finally {
+    await kernel?.dispose().catch(() => undefined);
+  }
+}

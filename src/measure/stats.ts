@@ -1,0 +1,76 @@
+/**
+ * Descriptive statistics and confidence intervals for small samples (window
+ * values). Percentiles of iteration latencies come from the histogram
+ * instead (src/measure/histogram.ts).
+ */
+import jStat from 'jstat';
+
+/** Arithmetic mean; NaN for an empty sample. */
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample variance (n − 1 in the denominator); NaN with fewer than two values. */
+export function variance(xs: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) ** 2;
+  return s / (n - 1);
+}
+
+/** Sample standard deviation. */
+export function stdev(xs: readonly number[]): number {
+  return Math.sqrt(variance(xs));
+}
+
+/** Standard deviation relative to the mean. */
+export function relStdDev(xs: readonly number[]): number {
+  return stdev(xs) / Math.abs(mean(xs));
+}
+
+/**
+ * The p-th percentile (p in [0, 100]) by linear interpolation between order
+ * statistics (Hyndman & Fan type 7, the default of R, NumPy and Excel).
+ */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  if (p < 0 || p > 100) throw new RangeError(`percentile ${p} is outside [0, 100]`);
+  const sorted = [...xs].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * (p / 100);
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Quantile of Student's t distribution; the normal quantile when dof is infinite. */
+export function tQuantile(p: number, dof: number): number {
+  if (!(dof > 0)) return NaN;
+  if (!Number.isFinite(dof)) return jStat.normal.inv(p, 0, 1);
+  return jStat.studentt.inv(p, dof);
+}
+
+/** A two-sided confidence interval for the mean. */
+export interface MeanInterval {
+  mean: number;
+  /** Half-width of the interval (same unit as the values). */
+  halfWidth: number;
+  low: number;
+  high: number;
+  /** Degrees of freedom (n − 1). */
+  dof: number;
+  level: number;
+}
+
+/** Student-t confidence interval for the mean of independent values (default 95 %). */
+export function meanInterval(xs: readonly number[], level = 0.95): MeanInterval {
+  const n = xs.length;
+  const m = mean(xs);
+  const dof = n - 1;
+  const half = n < 2 ? NaN : tQuantile(1 - (1 - level) / 2, dof) * (stdev(xs) / Math.sqrt(n));
+  return { mean: m, halfWidth: half, low: m - half, high: m + half, dof, level };
+}

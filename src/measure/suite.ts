@@ -1,0 +1,205 @@
+/**
+ * A whole run: discover the backends, plan every result, check that every
+ * size fits before anything is allocated, start telemetry, take each
+ * device's idle baseline, and measure result after result. An interruption
+ * keeps every finished result and marks the rest aborted.
+ */
+import type { Backend, DeviceInfo, DeviceSession } from '../backends/backend.js';
+import { CapacityError, UsageError, describeError } from '../core/errors.js';
+import type { AnyProbe, PresetId } from '../core/probe.js';
+import { Rng } from '../core/random.js';
+import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
+import { Telemetry } from '../telemetry/service.js';
+import type { SamplerStats } from '../telemetry/protocol.js';
+import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
+import os from 'node:os';
+import { idleBaseline, type IdleBaseline } from './idle.js';
+import { planProbes, type ParamOverride, type PlannedProbe } from './plan.js';
+import { PRESETS, type MeasurePreset } from './presets.js';
+import type { Result } from './result.js';
+import { emptyResult, measure, type PhaseEvent } from './runner.js';
+import { confidenceCriterion, fixedWindowsCriterion, type StoppingCriterion } from './stopping.js';
+
+export interface SuiteOptions {
+  backends: readonly Backend[];
+  /** True when the user named the backends: then an unavailable one is an error, not a note. */
+  explicitBackends: boolean;
+  probes: readonly AnyProbe[];
+  preset: PresetId;
+  overrides: readonly ParamOverride[];
+  threads?: number;
+  seed: number;
+  /** Overrides of the preset's stopping rule. */
+  targetRel?: number;
+  capSeconds?: number;
+  /** Exactly this many windows per result instead of the confidence target. */
+  fixedWindows?: number;
+  /** Sample telemetry (default true). */
+  telemetry: boolean;
+  /** Root of the powercap tree (tests). */
+  powercapRoot?: string;
+  signal: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface PlannedItem {
+  index: number;
+  id: string;
+  device: string;
+  estimateSeconds: number;
+}
+
+export type ProgressEvent =
+  | { type: 'plan'; items: PlannedItem[] }
+  | { type: 'idle'; device: string; seconds: number }
+  | { type: 'start'; item: PlannedItem }
+  | { type: 'phase'; item: PlannedItem; event: PhaseEvent }
+  | { type: 'done'; item: PlannedItem; result: Result };
+
+export interface BackendStatus {
+  id: string;
+  available: boolean;
+  reason: string | null;
+  notes: string[];
+}
+
+export interface SuiteOutcome {
+  backends: BackendStatus[];
+  devices: DeviceInfo[];
+  results: Result[];
+  idle: Record<string, IdleBaseline>;
+  sensors: SensorInfo[];
+  missing: MissingSensor[];
+  samplerStats: SamplerStats[];
+  preset: MeasurePreset;
+  criterion: StoppingCriterion;
+  threads: number | null;
+  interrupted: boolean;
+}
+
+/** The device id the host's CPU telemetry is filed under. */
+export const HOST_CPU_DEVICE = 'cpu0';
+
+/** Window length for a device: the preset's, raised to what its energy sensor needs unless the preset says otherwise. */
+export function windowSecondsFor(preset: MeasurePreset, sensors: readonly SensorInfo[]): number {
+  const sensorMin = preset.honourSensorWindow ? Math.max(0, ...sensors.map((s) => s.minWindowSeconds ?? 0)) : 0;
+  return Math.max(preset.window.minSeconds, sensorMin);
+}
+
+function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriterion {
+  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows);
+  return confidenceCriterion({
+    targetRel: opts.targetRel ?? preset.targetRel,
+    minWindows: preset.window.minWindows,
+    maxWindows: preset.window.maxWindows,
+    capSeconds: opts.capSeconds ?? preset.capSeconds,
+  });
+}
+
+function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: number): number {
+  // Setup and verification (~0.5 s) + warm-up + the minimum windows with their average gap.
+  return 0.5 + preset.warmup.minSeconds + windows * (windowSeconds + preset.window.gapMaxSeconds / 2);
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
+  const preset = PRESETS[opts.preset];
+  const criterion = criterionFor(preset, opts);
+  const planned: PlannedProbe[] = planProbes(opts.probes, opts.preset, opts.overrides);
+
+  const backends: BackendStatus[] = [];
+  const devices: DeviceInfo[] = [];
+  for (const backend of opts.backends) {
+    const d = await backend.discover();
+    backends.push({ id: backend.id, available: d.available, reason: d.available ? null : d.reason, notes: d.notes });
+    if (!d.available && opts.explicitBackends) throw new UsageError(`backend ${backend.id} is unavailable here: ${d.reason}`);
+    if (d.available) devices.push(...d.devices);
+  }
+  if (devices.length === 0) throw new UsageError(`no available backend (${backends.map((b) => `${b.id}: ${b.reason}`).join('; ')})`);
+
+  const sessions: DeviceSession[] = [];
+  let telemetry: Telemetry | null = null;
+  const onAbort = (): void => sessions.forEach((s) => s.abort());
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const device of devices) {
+      const backend = opts.backends.find((b) => b.id === device.backend)!;
+      sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
+    }
+    // Refuse sizes that cannot fit before allocating anything.
+    const available = os.freemem();
+    for (const session of sessions) {
+      for (const { probe, params } of planned) {
+        if (session.unsupported(probe, params)) continue;
+        try {
+          session.checkCapacity(probe, params, available);
+        } catch (err) {
+          if (err instanceof CapacityError) throw new UsageError(`${emptyResult(probe, params, session).id}: ${err.message}`);
+          throw err;
+        }
+      }
+    }
+
+    telemetry = opts.telemetry
+      ? await Telemetry.start({ samplers: DEFAULT_SAMPLERS, options: { cpuDevice: HOST_CPU_DEVICE, ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}) } })
+      : Telemetry.disabled(HOST_CPU_DEVICE);
+    const tel = telemetry;
+
+    const windowSeconds = new Map(sessions.map((s) => [s.device.id, windowSecondsFor(preset, tel.sensorsOf(s.device.id).sensors)]));
+    const minWindows = opts.fixedWindows ?? preset.window.minWindows;
+    const items = sessions.flatMap((session) =>
+      planned.map((p) => ({ session, ...p, id: emptyResult(p.probe, p.params, session).id })),
+    ).map((x, index) => ({
+      ...x,
+      planned: { index, id: x.id, device: x.session.device.id, estimateSeconds: estimateSeconds(preset, windowSeconds.get(x.session.device.id)!, minWindows) },
+    }));
+    opts.onProgress?.({ type: 'plan', items: items.map((i) => i.planned) });
+
+    const rng = new Rng(opts.seed ^ 0x51ed);
+    const idle: Record<string, IdleBaseline> = {};
+    const results: Result[] = [];
+    for (const item of items) {
+      const device = item.session.device.id;
+      if (opts.signal.aborted) {
+        results.push({ ...emptyResult(item.probe, item.params, item.session), status: 'aborted', reason: 'interrupted before it started' });
+        continue;
+      }
+      if (!(device in idle)) {
+        opts.onProgress?.({ type: 'idle', device, seconds: preset.idleSeconds });
+        idle[device] = await idleBaseline(tel, device, preset.idleSeconds, opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
+      }
+      opts.onProgress?.({ type: 'start', item: item.planned });
+      const result = await measure(item.probe, item.params, {
+        session: item.session,
+        telemetry: tel,
+        preset,
+        criterion,
+        windowSeconds: windowSeconds.get(device)!,
+        seed: opts.seed,
+        rng,
+        signal: opts.signal,
+        idleWatts: idle[device]!.watts,
+        onPhase: (event) => opts.onProgress?.({ type: 'phase', item: item.planned, event }),
+      });
+      results.push(result);
+      opts.onProgress?.({ type: 'done', item: item.planned, result });
+    }
+    await tel.flush();
+    return {
+      backends,
+      devices,
+      results,
+      idle,
+      sensors: tel.sensors,
+      missing: tel.missing,
+      samplerStats: tel.stats,
+      preset,
+      criterion,
+      threads: opts.threads ?? null,
+      interrupted: opts.signal.aborted,
+    };
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+    await telemetry?.stop().catch(() => undefined);
+  }
+}

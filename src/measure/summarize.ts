@@ -1,0 +1,141 @@
+/**
+ * Turns a result's windows into estimates with their uncertainty budgets:
+ * throughput, power, energy per unit of work and work per joule, total and
+ * above idle. Type A terms come from the per-window values of each quantity
+ * itself (so correlations between work and energy are kept); type B terms
+ * from the energy sensor's stated accuracy and resolution and the timer's
+ * resolution.
+ */
+import type { SensorInfo } from '../telemetry/types.js';
+import { mean, relStdDev } from './stats.js';
+import { combine, intervalOf, typeA, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
+import type { Budgets, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
+import type { StoppingDecision } from './stopping.js';
+
+export interface SummaryInput {
+  windows: WindowRecord[];
+  /** Headline work per iteration. */
+  workPerIteration: number;
+  /** Headline unit of work, e.g. "FLOP". */
+  unit: string;
+  timerResolutionSeconds: number;
+  /** The sensor the window energies came from, and how. */
+  energy: { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string };
+  idleWatts: number | null;
+  stop: StoppingDecision;
+}
+
+export interface Summary {
+  throughput: ThroughputEstimate;
+  power: PowerSummary | null;
+  energy: EnergySummary | null;
+  efficiency: EfficiencySummary | null;
+  uncertainty: Budgets;
+  unavailable: Record<string, string>;
+}
+
+function estimate(value: number, unit: string, budget: UncertaintyBudget): Estimate {
+  return { value, unit, ci95: intervalOf(value, budget) };
+}
+
+/** Type B components of a window's energy from the sensor that measured it. */
+function sensorComponents(sensor: SensorInfo, meanWatts: number, meanWindowJoules: number): UncertaintyComponent[] {
+  const out: UncertaintyComponent[] = [];
+  const acc = sensor.accuracy;
+  if (acc?.relative) out.push(typeBRectangular(`sensor accuracy ±${(acc.relative * 100).toFixed(1)} % (${acc.source})`, acc.relative));
+  if (acc?.absolute && sensor.unit === 'W' && meanWatts > 0) {
+    out.push(typeBRectangular(`sensor accuracy ±${acc.absolute} W (${acc.source})`, acc.absolute / meanWatts));
+  }
+  if (sensor.resolution) {
+    // A counter's step against a window's energy; a power reading's step against the mean power.
+    const rel = sensor.unit === 'J' ? sensor.resolution / meanWindowJoules : sensor.resolution / meanWatts;
+    if (Number.isFinite(rel)) out.push(typeBRectangular(`sensor resolution ${sensor.resolution} ${sensor.unit}`, rel));
+  }
+  return out;
+}
+
+export function summarize(input: SummaryInput): Summary {
+  const { windows, workPerIteration, unit } = input;
+  const work = windows.map((w) => w.iterations * workPerIteration);
+  const tput = windows.map((w) => w.throughput);
+  const meanSeconds = mean(windows.map((w) => w.seconds));
+
+  const tputBudget = combine([
+    typeA('window-to-window spread of throughput', tput),
+    typeBRectangular(`iteration timer resolution ${input.timerResolutionSeconds.toExponential(2)} s`, input.timerResolutionSeconds / meanSeconds),
+  ]);
+  const throughputValue = mean(tput);
+  const throughput: ThroughputEstimate = {
+    ...estimate(throughputValue, `${unit}/s`, tputBudget),
+    relStdDev: windows.length > 1 ? relStdDev(tput) : 0,
+    converged: input.stop.converged,
+    stopReason: input.stop.reason ?? '',
+  };
+
+  const energies = windows.map((w) => w.energyJoules);
+  const hasEnergy = 'sensor' in input.energy && energies.every((e): e is number => e !== null && e > 0);
+  if (!hasEnergy) {
+    const reason = 'missing' in input.energy ? input.energy.missing : 'the energy sensor did not cover every window';
+    return {
+      throughput,
+      power: null,
+      energy: null,
+      efficiency: null,
+      uncertainty: { throughput: tputBudget, power: null, energyPerUnit: null, efficiency: null },
+      unavailable: { power: reason, energy: reason, efficiency: reason },
+    };
+  }
+  const { sensor, method } = input.energy as { sensor: SensorInfo; method: 'counter' | 'integrated' };
+  const joules = energies as number[];
+  const wall = windows.map((w) => (w.endNs - w.startNs) / 1e9);
+  const watts = joules.map((e, i) => e / wall[i]!);
+  const perUnit = joules.map((e, i) => e / work[i]!);
+  const perJoule = joules.map((e, i) => work[i]! / e);
+  const B = sensorComponents(sensor, mean(watts), mean(joules));
+
+  const powerBudget = combine([typeA('window-to-window spread of power', watts), ...B]);
+  const perUnitBudget = combine([typeA('window-to-window spread of energy per unit', perUnit), ...B]);
+  const effBudget = combine([typeA('window-to-window spread of work per joule', perJoule), ...B]);
+
+  const idle = input.idleWatts;
+  const dynWatts = idle === null ? null : watts.map((p) => p - idle);
+  const dynUsable = dynWatts !== null && dynWatts.every((p) => p > 0);
+  let dynamicPerUnit: Estimate | null = null;
+  let dynamicEfficiency: Estimate | null = null;
+  if (dynUsable) {
+    const dynPerUnit = dynWatts.map((p, i) => (p * wall[i]!) / work[i]!);
+    const dynPerJoule = dynPerUnit.map((x) => 1 / x);
+    dynamicPerUnit = estimate(mean(dynPerUnit), `J/${unit}`, combine([typeA('window spread of dynamic energy per unit', dynPerUnit), ...B]));
+    dynamicEfficiency = estimate(mean(dynPerJoule), `${unit}/J`, combine([typeA('window spread of dynamic work per joule', dynPerJoule), ...B]));
+  }
+
+  const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
+  const integratedTotal = windows.every((w) => w.integratedJoules !== null) ? windows.reduce((s, w) => s + w.integratedJoules!, 0) : null;
+  const meanWatts = mean(watts);
+  return {
+    throughput,
+    power: {
+      ...estimate(meanWatts, 'W', powerBudget),
+      method,
+      idleWatts: idle,
+      dynamicWatts: idle === null ? null : meanWatts - idle,
+      sensor: `${sensor.sampler}: ${sensor.description}`,
+    },
+    energy: {
+      joules: joules.reduce((a, b) => a + b, 0),
+      perUnit: estimate(mean(perUnit), `J/${unit}`, perUnitBudget),
+      dynamicPerUnit,
+      counterJoules: counterTotal,
+      integratedJoules: integratedTotal,
+      disagreement: counterTotal !== null && integratedTotal !== null && counterTotal > 0 ? Math.abs(counterTotal - integratedTotal) / counterTotal : null,
+    },
+    efficiency: { ...estimate(mean(perJoule), `${unit}/J`, effBudget), dynamic: dynamicEfficiency },
+    uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget },
+    unavailable:
+      idle === null
+        ? { dynamic: 'no idle baseline was measured' }
+        : dynUsable
+          ? {}
+          : { dynamic: 'power during a window was not above the idle baseline' },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Assembles the report from a run's outcome and provenance.
+ */
+import type { SuiteOutcome } from '../measure/suite.js';
+import { hostInfo, toolInfo } from './provenance.js';
+import { REPORT_SCHEMA, type Report } from './types.js';
+
+export interface ReportRequest {
+  outcome: SuiteOutcome;
+  argv: string[];
+  seed: number;
+  backends: string[];
+  probes: string[];
+  params: string[];
+  telemetry: boolean;
+}
+
+export async function buildReport(req: ReportRequest): Promise<Report> {
+  const { outcome } = req;
+  const p = outcome.preset;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: toolInfo(),
+    createdAt: new Date().toISOString(),
+    status: outcome.interrupted ? 'interrupted' : 'complete',
+    host: await hostInfo(),
+    backends: outcome.backends,
+    devices: outcome.devices,
+    config: {
+      argv: req.argv,
+      preset: p.id,
+      seed: req.seed,
+      threads: outcome.threads,
+      backends: req.backends,
+      probes: req.probes,
+      params: req.params,
+      stopping: { criterion: outcome.criterion.id, settings: outcome.criterion.settings },
+      idleSeconds: p.idleSeconds,
+      warmup: { minSeconds: p.warmup.minSeconds, maxSeconds: p.warmup.maxSeconds, stableRel: p.warmup.stableRel },
+      window: { ...p.window },
+      telemetry: req.telemetry,
+    },
+    idle: outcome.idle,
+    telemetry: { sensors: outcome.sensors, missing: outcome.missing, samplers: outcome.samplerStats },
+    results: outcome.results,
+  };
+}
+
+/** The report as JSON text. Non-finite numbers (a bug if they occur) become null, which schema validation then rejects. */
+export function serializeReport(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

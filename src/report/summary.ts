@@ -1,0 +1,61 @@
+/**
+ * The end-of-run summary: one line per result, as a text table.
+ */
+import { formatSI } from '../core/units.js';
+import type { Result } from '../measure/result.js';
+import { renderTable } from './table.js';
+
+/** "12.34 GFLOP/s ±0.8 %" */
+function withUncertainty(value: number, unit: string, ci: [number, number]): string {
+  const rel = (ci[1] - ci[0]) / 2 / Math.abs(value);
+  return `${formatSI(value, unit)} ±${(rel * 100).toFixed(rel < 0.1 ? 1 : 0)} %`;
+}
+
+function paramsText(r: Result): string {
+  return Object.entries(r.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+export function summaryRows(results: readonly Result[]): string[][] {
+  return results.map((r) => {
+    const t = r.throughput;
+    const l = r.latency;
+    return [
+      r.probe,
+      paramsText(r),
+      r.device,
+      r.engine ?? '—',
+      r.status === 'completed' && r.throughput && !r.throughput.converged ? 'completed*' : r.status,
+      t ? withUncertainty(t.value, t.unit, t.ci95) : '—',
+      l ? `${formatSI(l.p50, 's', 3)} / ${formatSI(l.p99, 's', 3)}` : '—',
+      r.power ? formatSI(r.power.value, 'W', 3) : '—',
+      r.efficiency ? withUncertainty(r.efficiency.value, r.efficiency.unit, r.efficiency.ci95) : '—',
+    ];
+  });
+}
+
+export function renderSummary(results: readonly Result[]): string {
+  const table = renderTable(
+    [
+      { header: 'probe' },
+      { header: 'params' },
+      { header: 'device' },
+      { header: 'engine' },
+      { header: 'status' },
+      { header: 'throughput (95 %)', align: 'right' },
+      { header: 'p50 / p99', align: 'right' },
+      { header: 'power', align: 'right' },
+      { header: 'work per joule (95 %)', align: 'right' },
+    ],
+    summaryRows(results),
+  );
+  const notes: string[] = [];
+  if (results.some((r) => r.status === 'completed' && r.throughput && !r.throughput.converged)) {
+    notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');
+  }
+  const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
+  const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
+  if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
+  return [table, ...notes, ...problems].join('\n');
+}

@@ -1,0 +1,68 @@
+/**
+ * The JSON report, schema "flopmeter/report@1" (schemas/report-1.schema.json).
+ * Every other format is a view of this.
+ */
+import type { DeviceInfo } from '../backends/backend.js';
+import type { IdleBaseline } from '../measure/idle.js';
+import type { Result } from '../measure/result.js';
+import type { BackendStatus } from '../measure/suite.js';
+import type { SamplerStats } from '../telemetry/protocol.js';
+import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
+
+export const REPORT_SCHEMA = 'flopmeter/report@1';
+
+export interface ToolInfo {
+  name: 'flopmeter';
+  version: string;
+  /** Git commit of the build, when built from a checkout. */
+  commit: string | null;
+  /** Whether the checkout had uncommitted changes at build time. */
+  dirty: boolean | null;
+}
+
+export interface HostInfo {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  cpu: string;
+  logicalCpus: number;
+  memoryBytes: number;
+  /** Whether the host is a virtual machine, where detectable. */
+  virtual: boolean | null;
+  node: string;
+  v8: string;
+}
+
+export interface RunConfig {
+  /** The command line as typed (arguments after the program name). */
+  argv: string[];
+  preset: string;
+  seed: number;
+  threads: number | null;
+  backends: string[];
+  probes: string[];
+  /** Parameter overrides as given. */
+  params: string[];
+  stopping: { criterion: string; settings: Record<string, number> };
+  idleSeconds: number;
+  warmup: { minSeconds: number; maxSeconds: number; stableRel: number };
+  window: { minSeconds: number; minWindows: number; maxWindows: number; gapMaxSeconds: number };
+  telemetry: boolean;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: ToolInfo;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** "complete", or "interrupted" when the run was stopped early. */
+  status: 'complete' | 'interrupted';
+  host: HostInfo;
+  backends: BackendStatus[];
+  devices: DeviceInfo[];
+  config: RunConfig;
+  idle: Record<string, IdleBaseline>;
+  telemetry: { sensors: SensorInfo[]; missing: MissingSensor[]; samplers: SamplerStats[] };
+  results: Result[];
+}

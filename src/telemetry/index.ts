@@ -1,0 +1,14 @@
+/**
+ * The samplers, listed explicitly. A run starts those that apply; each says
+ * which of its sensors are missing and why.
+ */
+import type { SamplerFactory } from './sampler.js';
+import { createRaplSampler } from './rapl.js';
+import { createHostSampler } from './host.js';
+
+export const SAMPLERS: Record<string, SamplerFactory> = {
+  rapl: createRaplSampler,
+  host: createHostSampler,
+};
+
+export const DEFAULT_SAMPLERS: readonly string[] = ['rapl', 'host'];

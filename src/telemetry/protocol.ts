@@ -1,0 +1,26 @@
+/** Messages between the telemetry service (main thread) and its worker. */
+import type { SamplerOptions } from './sampler.js';
+import type { MissingSensor, Sample, SensorInfo } from './types.js';
+
+/** Per-sampler bookkeeping: how much the sampling itself costs, and how often it failed. */
+export interface SamplerStats {
+  sampler: string;
+  reads: number;
+  errors: number;
+  lastError: string | null;
+  /** Seconds spent inside reads (wall time in the telemetry thread). */
+  busySeconds: number;
+  /** Seconds since the sampler started. */
+  elapsedSeconds: number;
+}
+
+export type ToTelemetry =
+  | { type: 'init'; samplers: string[]; options: SamplerOptions }
+  | { type: 'flush'; id: number }
+  | { type: 'stop' };
+
+export type FromTelemetry =
+  | { type: 'ready'; sensors: SensorInfo[]; missing: MissingSensor[] }
+  | { type: 'samples'; samples: Sample[] }
+  | { type: 'flushed'; id: number; stats: SamplerStats[] }
+  | { type: 'stopped' };

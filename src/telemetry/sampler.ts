@@ -1,0 +1,34 @@
+/**
+ * The Sampler seam: a source of samples, built and read inside the telemetry
+ * worker so that sampling never runs on the measuring threads.
+ */
+import type { MissingSensor, Sample, SensorInfo } from './types.js';
+
+export interface Sampler {
+  readonly id: string;
+  /** Sensors it reads. */
+  readonly sensors: SensorInfo[];
+  /** Sensors it looked for and could not read, with why. */
+  readonly missing: MissingSensor[];
+  /** Period between reads, seconds. */
+  readonly periodSeconds: number;
+  /** True for accumulating counters, which are also read on demand at window edges. */
+  readonly counter: boolean;
+  read(): Sample[] | Promise<Sample[]>;
+  close?(): void | Promise<void>;
+}
+
+/** Options a sampler factory takes (from the run's configuration). */
+export interface SamplerOptions {
+  /** Device id the host's CPU carries in this run. */
+  cpuDevice: string;
+  /** Override of the period, seconds. */
+  periodSeconds?: number;
+  /** Root of the powercap tree (tests point it at a fixture). */
+  powercapRoot?: string;
+  /** Roots of procfs and sysfs for the host sampler (tests point them at fixtures). */
+  procRoot?: string;
+  sysRoot?: string;
+}
+
+export type SamplerFactory = (options: SamplerOptions) => Promise<Sampler>;

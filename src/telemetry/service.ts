@@ -1,0 +1,105 @@
+/**
+ * The main thread's view of telemetry: starts the sampling worker, keeps the
+ * samples in a store, and flushes on demand so that a window's edges are
+ * bracketed by counter readings.
+ */
+import { Worker } from 'node:worker_threads';
+import { requireBuilt, workerScript } from '../core/paths.js';
+import { SampleStore } from './store.js';
+import type { SamplerOptions } from './sampler.js';
+import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
+import type { MissingSensor, SensorInfo } from './types.js';
+
+export interface TelemetryOptions {
+  /** Sampler names (src/telemetry/index.ts). */
+  samplers: readonly string[];
+  options: SamplerOptions;
+}
+
+export class Telemetry {
+  readonly store = new SampleStore();
+  sensors: SensorInfo[] = [];
+  missing: MissingSensor[] = [];
+  stats: SamplerStats[] = [];
+  private nextId = 1;
+  private readonly flushes = new Map<number, () => void>();
+  private stopped: (() => void) | null = null;
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker | null) {}
+
+  /** Telemetry switched off: every sensor reported missing for that reason. */
+  static disabled(device: string, reason = 'telemetry disabled (--no-telemetry)'): Telemetry {
+    const t = new Telemetry(null);
+    t.missing = (['power', 'energy'] as const).map((quantity) => ({ sampler: 'none', device, quantity, reason }));
+    return t;
+  }
+
+  static async start(opts: TelemetryOptions): Promise<Telemetry> {
+    const worker = new Worker(requireBuilt(workerScript(import.meta.url, 'worker')));
+    worker.unref(); // never keeps the process alive on its own
+    const t = new Telemetry(worker);
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (msg: FromTelemetry) => {
+        if (msg.type === 'ready') {
+          t.sensors = msg.sensors;
+          t.missing = msg.missing;
+          resolve();
+        } else t.onMessage(msg);
+      });
+      worker.on('error', (err) => {
+        t.failure = err;
+        reject(err);
+        t.releaseAll();
+      });
+    });
+    t.send({ type: 'init', samplers: [...opts.samplers], options: opts.options });
+    await ready;
+    return t;
+  }
+
+  /** Sensors and missing sensors of one device. */
+  sensorsOf(device: string): { sensors: SensorInfo[]; missing: MissingSensor[] } {
+    return { sensors: this.sensors.filter((s) => s.device === device), missing: this.missing.filter((m) => m.device === device) };
+  }
+
+  /** Reads every counter now and waits until all samples so far are in the store. */
+  flush(): Promise<void> {
+    if (!this.worker || this.failure) return Promise.resolve();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.flushes.set(id, resolve);
+      this.send({ type: 'flush', id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.worker) return;
+    if (!this.failure) {
+      await new Promise<void>((resolve) => {
+        this.stopped = resolve;
+        this.send({ type: 'stop' });
+        setTimeout(resolve, 2000).unref(); // a sampler stuck in a read does not hold the run
+      });
+    }
+    await this.worker.terminate();
+  }
+
+  private send(msg: ToTelemetry): void {
+    this.worker?.postMessage(msg);
+  }
+
+  private onMessage(msg: FromTelemetry): void {
+    if (msg.type === 'samples') this.store.add(msg.samples);
+    else if (msg.type === 'flushed') {
+      this.stats = msg.stats;
+      this.flushes.get(msg.id)?.();
+      this.flushes.delete(msg.id);
+    } else if (msg.type === 'stopped') this.stopped?.();
+  }
+
+  private releaseAll(): void {
+    for (const resolve of this.flushes.values()) resolve();
+    this.flushes.clear();
+  }
+}

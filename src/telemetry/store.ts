@@ -1,0 +1,93 @@
+/**
+ * Samples kept on the main thread, one time series per (device, quantity,
+ * component), with old samples pruned so a long-running process stays bounded.
+ */
+import type { Quantity, Sample } from './types.js';
+
+export class Series {
+  readonly t: number[] = [];
+  readonly v: number[] = [];
+
+  push(t: number, v: number): void {
+    // Samples arrive in order per sampler; keep the series sorted if one is late.
+    const n = this.t.length;
+    if (n === 0 || t >= this.t[n - 1]!) {
+      this.t.push(t);
+      this.v.push(v);
+      return;
+    }
+    let i = n;
+    while (i > 0 && this.t[i - 1]! > t) i--;
+    this.t.splice(i, 0, t);
+    this.v.splice(i, 0, v);
+  }
+
+  get length(): number {
+    return this.t.length;
+  }
+
+  /** Index of the first sample at or after t (binary search). */
+  lowerBound(t: number): number {
+    let lo = 0;
+    let hi = this.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.t[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops samples older than t, keeping one before it so interpolation at t still works. */
+  pruneBefore(t: number): void {
+    const i = this.lowerBound(t) - 1;
+    if (i > 0) {
+      this.t.splice(0, i);
+      this.v.splice(0, i);
+    }
+  }
+}
+
+function key(device: string, quantity: Quantity, component?: string): string {
+  return `${device}\u0000${quantity}\u0000${component ?? ''}`;
+}
+
+export class SampleStore {
+  private readonly series = new Map<string, Series>();
+
+  /** @param retentionNs samples older than this (relative to the newest) are pruned; default 1 hour. */
+  constructor(private readonly retentionNs = 3600e9) {}
+
+  add(samples: readonly Sample[]): void {
+    let newest = -Infinity;
+    for (const s of samples) {
+      const k = key(s.device, s.quantity, s.component);
+      let series = this.series.get(k);
+      if (!series) this.series.set(k, (series = new Series()));
+      series.push(s.t, s.value);
+      if (s.t > newest) newest = s.t;
+    }
+    if (Number.isFinite(newest)) for (const s of this.series.values()) s.pruneBefore(newest - this.retentionNs);
+  }
+
+  get(device: string, quantity: Quantity, component?: string): Series | undefined {
+    return this.series.get(key(device, quantity, component));
+  }
+
+  /** Every series of a device, with its quantity and component. */
+  seriesOf(device: string): Array<{ quantity: Quantity; component?: string; series: Series }> {
+    const out: Array<{ quantity: Quantity; component?: string; series: Series }> = [];
+    for (const [k, series] of this.series) {
+      const [d, quantity, component] = k.split('\u0000') as [string, Quantity, string];
+      if (d === device) out.push(component ? { quantity, component, series } : { quantity, series });
+    }
+    return out;
+  }
+
+  /** The newest value of a series, or undefined. */
+  latest(device: string, quantity: Quantity, component?: string): { t: number; value: number } | undefined {
+    const s = this.get(device, quantity, component);
+    if (!s || s.length === 0) return undefined;
+    return { t: s.t[s.length - 1]!, value: s.v[s.length - 1]! };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The telemetry worker: builds the samplers, reads each on its own period,
+ * and sends samples to the main thread in batches (and at once on a flush).
+ */
+import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { describeError } from '../core/errors.js';
+import { SAMPLERS } from './index.js';
+import type { Sampler } from './sampler.js';
+import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
+import type { MissingSensor, Sample, SensorInfo } from './types.js';
+
+if (!parentPort) throw new Error('telemetry worker: must run as a worker thread');
+const port = parentPort;
+
+/** Batches go to the main thread four times a second: fresh enough for a live display, few messages. */
+const BATCH_PERIOD_MS = 250;
+
+const samplers: Sampler[] = [];
+const stats = new Map<string, SamplerStats>();
+const timers: NodeJS.Timeout[] = [];
+const inFlight = new Set<string>();
+let pending: Sample[] = [];
+const started = performance.now();
+
+function post(msg: FromTelemetry): void {
+  port.postMessage(msg);
+}
+
+async function readOne(s: Sampler): Promise<void> {
+  if (inFlight.has(s.id)) return; // a slow read is never stacked
+  inFlight.add(s.id);
+  const st = stats.get(s.id)!;
+  const t0 = performance.now();
+  try {
+    const samples = await s.read();
+    for (const x of samples) pending.push(x);
+    st.reads++;
+  } catch (err) {
+    st.errors++;
+    st.lastError = describeError(err);
+  } finally {
+    st.busySeconds += (performance.now() - t0) / 1000;
+    inFlight.delete(s.id);
+  }
+}
+
+function sendPending(): void {
+  if (pending.length === 0) return;
+  post({ type: 'samples', samples: pending });
+  pending = [];
+}
+
+function snapshot(): SamplerStats[] {
+  const elapsed = (performance.now() - started) / 1000;
+  return [...stats.values()].map((s) => ({ ...s, elapsedSeconds: elapsed }));
+}
+
+async function init(names: string[], options: Parameters<(typeof SAMPLERS)[string]>[0]): Promise<void> {
+  const sensors: SensorInfo[] = [];
+  const missing: MissingSensor[] = [];
+  for (const name of names) {
+    const factory = SAMPLERS[name];
+    if (!factory) {
+      missing.push({ sampler: name, device: options.cpuDevice, quantity: 'power', reason: `unknown sampler "${name}"` });
+      continue;
+    }
+    try {
+      const s = await factory(options);
+      samplers.push(s);
+      sensors.push(...s.sensors);
+      missing.push(...s.missing);
+      stats.set(s.id, { sampler: s.id, reads: 0, errors: 0, lastError: null, busySeconds: 0, elapsedSeconds: 0 });
+    } catch (err) {
+      missing.push({ sampler: name, device: options.cpuDevice, quantity: 'power', reason: `${name} sampler failed to start: ${describeError(err)}` });
+    }
+  }
+  for (const s of samplers) {
+    if (s.sensors.length === 0) continue;
+    await readOne(s);
+    timers.push(setInterval(() => void readOne(s), s.periodSeconds * 1000));
+  }
+  timers.push(setInterval(sendPending, BATCH_PERIOD_MS));
+  post({ type: 'ready', sensors, missing });
+}
+
+port.on('message', (msg: ToTelemetry) => {
+  void (async () => {
+    switch (msg.type) {
+      case 'init':
+        await init(msg.samplers, msg.options);
+        break;
+      case 'flush':
+        await Promise.all(samplers.filter((s) => s.counter && s.sensors.length > 0).map(readOne));
+        sendPending();
+        post({ type: 'flushed', id: msg.id, stats: snapshot() });
+        break;
+      case 'stop':
+        for (const t of timers) clearInterval(t);
+        sendPending();
+        for (const s of samplers) await s.close?.();
+        post({ type: 'stopped' });
+        break;
+    }
+  })();
+});

@@ -1,0 +1,13 @@
+// Minimal typings for the parts of jstat flopmeter uses (the package ships none).
+declare module 'jstat' {
+  interface JStat {
+    studentt: {
+      /** Inverse CDF of Student's t with `dof` degrees of freedom. */
+      inv(p: number, dof: number): number;
+      cdf(x: number, dof: number): number;
+    };
+    normal: { inv(p: number, mean: number, sd: number): number };
+  }
+  const jStat: JStat;
+  export default jStat;
+}
