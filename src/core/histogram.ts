@@ -38,7 +38,9 @@ export class LatencyHistogram {
 
   /** Decodes a histogram from `encode()` (compressed base64, the HdrHistogram interchange format). */
   static decode(encoded: string): LatencyHistogram {
-    return new LatencyHistogram(hdr.decodeFromCompressedBase64(encoded, 'packed', false));
+    const h = hdr.decodeFromCompressedBase64(encoded, 'packed', false);
+    h.autoResize = true; // a decoded histogram must still take wider values when merged into
+    return new LatencyHistogram(h);
   }
 
   /** Records one value in nanoseconds (rounded; at least 1 ns). */

@@ -45,7 +45,8 @@ export class WrappingCounter {
 function readNumber(path: string): number {
   const text = readFileSync(path, 'utf8').trim();
   const n = Number(text);
-  if (!Number.isFinite(n)) throw new Error(`${path}: not a number: "${text}"`);
+  // Number('') is 0: an empty read must be an error, not a reading of zero (which would look like a wrap).
+  if (text === '' || !Number.isFinite(n)) throw new Error(`${path}: not a number: "${text}"`);
   return n;
 }
 

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../../src/measure/summarize.js';
+import type { WindowRecord } from '../../src/measure/result.js';
+import type { SensorInfo } from '../../src/telemetry/types.js';
+
+const sensor: SensorInfo = {
+  sampler: 'test',
+  device: 'cpu0',
+  quantity: 'energy',
+  unit: 'J',
+  description: 'a counter',
+  accuracy: { relative: 0.05, source: 'stated' },
+};
+
+/** Five 1-second windows of 100 iterations × 1e9 FLOP, with the given energies. */
+function windows(joules: Array<number | null>): WindowRecord[] {
+  return joules.map((e, i) => ({
+    startNs: i * 2e9,
+    endNs: i * 2e9 + 1e9,
+    seconds: 1,
+    iterations: 100,
+    throughput: 1e11,
+    energyJoules: e,
+    counterJoules: e,
+    integratedJoules: e === null ? null : e * 1.02,
+    powerWatts: e,
+    throttleReasons: [],
+  }));
+}
+
+describe('estimates from windows', () => {
+  const stop = { stop: true, converged: true, reason: 'ok' };
+
+  it('computes power, energy per unit and work per joule with their budgets', () => {
+    const s = summarize({
+      windows: windows([200, 202, 198, 201, 199]),
+      workPerIteration: 1e9,
+      unit: 'FLOP',
+      timerResolutionSeconds: 1e-9,
+      energy: { sensor, method: 'counter' },
+      idleWatts: 50,
+      stop,
+    });
+    expect(s.throughput.value).toBe(1e11);
+    expect(s.throughput.relStdDev).toBe(0);
+    expect(s.power!.value).toBeCloseTo(200, 10);
+    expect(s.power!.dynamicWatts).toBeCloseTo(150, 10);
+    expect(s.energy!.joules).toBeCloseTo(1000, 10);
+    expect(s.energy!.perUnit.value).toBeCloseTo(2e-9, 20);
+    expect(s.energy!.perUnit.unit).toBe('J/FLOP');
+    expect(s.efficiency!.unit).toBe('FLOP/J');
+    // Mean of 1e11 / E over the five windows.
+    const expected = [200, 202, 198, 201, 199].reduce((a, e) => a + 1e11 / e, 0) / 5;
+    expect(s.efficiency!.value).toBeCloseTo(expected, -2);
+    expect(s.efficiency!.dynamic!.value).toBeCloseTo([150, 152, 148, 151, 149].reduce((a, p) => a + 1e11 / p, 0) / 5, -2);
+    // Power budget: type A = s/√5/200 = 1.58114/2.23607/200 = 0.353553 %, and ±5 % rectangular = 2.88675 %;
+    // combined √(1.25e-5 + 8.33333e-4) = 2.90832 %.
+    const pb = s.uncertainty.power!;
+    expect(pb.components[0]!.relative).toBeCloseTo(0.00353553, 7);
+    expect(pb.relCombined).toBeCloseTo(0.0290832, 6);
+    expect(s.power!.ci95[1] - 200).toBeCloseTo(200 * pb.relExpanded, 6);
+    // Both methods kept with their disagreement.
+    expect(s.energy!.disagreement).toBeCloseTo(0.02, 12);
+    expect(s.unavailable).toEqual({});
+  });
+
+  it('reports power as missing with the reason when there is no sensor — never zero', () => {
+    const s = summarize({
+      windows: windows([null, null, null]),
+      workPerIteration: 1e9,
+      unit: 'FLOP',
+      timerResolutionSeconds: 1e-9,
+      energy: { missing: 'RAPL: not readable' },
+      idleWatts: null,
+      stop,
+    });
+    expect(s.power).toBeNull();
+    expect(s.energy).toBeNull();
+    expect(s.efficiency).toBeNull();
+    expect(s.unavailable).toEqual({ power: 'RAPL: not readable', energy: 'RAPL: not readable', efficiency: 'RAPL: not readable' });
+    expect(s.uncertainty.power).toBeNull();
+  });
+
+  it('leaves dynamic figures out when power is not above idle', () => {
+    const s = summarize({
+      windows: windows([40, 41, 39]),
+      workPerIteration: 1e9,
+      unit: 'FLOP',
+      timerResolutionSeconds: 1e-9,
+      energy: { sensor, method: 'counter' },
+      idleWatts: 50,
+      stop,
+    });
+    expect(s.efficiency!.dynamic).toBeNull();
+    expect(s.unavailable.dynamic).toMatch(/not above the idle/);
+  });
+});
