@@ -12,7 +12,7 @@ import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
 import { Telemetry } from '../telemetry/service.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
-import os from 'node:os';
+import { availableMemory } from '../core/memory.js';
 import { idleBaseline, type IdleBaseline } from './idle.js';
 import { planProbes, type ParamOverride, type PlannedProbe } from './plan.js';
 import { PRESETS, type MeasurePreset } from './presets.js';
@@ -38,6 +38,8 @@ export interface SuiteOptions {
   telemetry: boolean;
   /** Root of the powercap tree (tests). */
   powercapRoot?: string;
+  /** Host memory that sizes may use, bytes (default: what the host and its cgroup allow now). */
+  availableMemoryBytes?: number;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -126,7 +128,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
     }
     // Refuse sizes that cannot fit before allocating anything.
-    const available = os.freemem();
+    const available = opts.availableMemoryBytes ?? availableMemory();
     for (const session of sessions) {
       for (const { probe, params } of planned) {
         if (session.unsupported(probe, params)) continue;

@@ -30,13 +30,18 @@ const CBLAS_SGEMM =
 export const CBLAS_ROW_MAJOR = 101;
 export const CBLAS_NO_TRANS = 111;
 
-let cached: BlasDiscovery | undefined;
+const cache = new Map<string, BlasDiscovery>();
 
-/** Finds the BLAS to use (cached per thread). */
+/** Finds the BLAS to use (cached per thread and override). */
 export function findBlas(env: NodeJS.ProcessEnv = process.env): BlasDiscovery {
-  if (cached) return cached;
-  const override = env.FLOPMETER_BLAS?.trim();
-  if (override === 'none') return (cached = { found: false, reason: 'disabled by FLOPMETER_BLAS=none' });
+  const override = env.FLOPMETER_BLAS?.trim() ?? '';
+  let found = cache.get(override);
+  if (!found) cache.set(override, (found = search(override)));
+  return found;
+}
+
+function search(override: string): BlasDiscovery {
+  if (override === 'none') return { found: false, reason: 'disabled by FLOPMETER_BLAS=none' };
   const tried: string[] = [];
   for (const path of override ? [override] : CANDIDATES) {
     try {
@@ -47,12 +52,12 @@ export function findBlas(env: NodeJS.ProcessEnv = process.env): BlasDiscovery {
         tried.push(`${path}: no cblas_sgemm`);
         continue;
       }
-      return (cached = { found: true, library: identify(lib, path) });
+      return { found: true, library: identify(lib, path) };
     } catch (err) {
       tried.push(`${path}: ${describeError(err).split('\n')[0]}`);
     }
   }
-  return (cached = { found: false, reason: `no BLAS library with cblas_sgemm found (tried ${tried.join('; ')})` });
+  return { found: false, reason: `no BLAS library with cblas_sgemm found (tried ${tried.join('; ')})` };
 }
 
 function optionalFunc(lib: LibraryHandle, decl: string): NativeFunction | null {

@@ -43,7 +43,8 @@ export class CpuSession implements DeviceSession {
   checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') return;
-    for (const buffers of spec.kind === 'wasm' ? [spec.buffers] : [spec.buffers, spec.fallback.buffers]) layoutBuffers(buffers);
+    // The buffers of the kernel that will actually run (the BLAS call, or its fallback).
+    layoutBuffers(spec.kind === 'wasm' ? spec.buffers : findBlas().found ? spec.buffers : spec.fallback.buffers);
     const need = probe.memoryBytes(params);
     if (need > availableBytes) {
       throw new CapacityError(

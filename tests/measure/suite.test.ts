@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSuite, type SuiteOptions } from '../../src/measure/suite.js';
+import { buildReport } from '../../src/report/build.js';
+import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { parseOverride } from '../../src/measure/plan.js';
+import { UsageError } from '../../src/core/errors.js';
+import { findProbe } from '../../probes/index.js';
+import { expectValidReport, liveRapl, removeDir, tempDir } from '../helpers.js';
+
+const cleanup: Array<() => void> = [];
+afterEach(() => cleanup.splice(0).reverse().forEach((f) => f()));
+
+function options(over: Partial<SuiteOptions>): SuiteOptions {
+  return {
+    backends: [cpuBackend],
+    explicitBackends: true,
+    probes: [findProbe('reduce')!, findProbe('launch-latency')!],
+    preset: 'quick',
+    overrides: [parseOverride('reduce.n=2^20')],
+    threads: 2,
+    seed: 7,
+    fixedWindows: 3,
+    telemetry: true,
+    signal: new AbortController().signal,
+    ...over,
+  };
+}
+
+describe('a whole run', () => {
+  it('measures power from a RAPL counter and produces a report that conforms to the schema', async () => {
+    const root = tempDir('rapl-');
+    const rapl = liveRapl(root, 40);
+    cleanup.push(() => rapl.stop(), () => removeDir(root));
+    const events: string[] = [];
+    const outcome = await runSuite(options({ powercapRoot: root, onProgress: (e) => events.push(e.type) }));
+    expect(outcome.results.map((r) => r.status)).toEqual(['completed', 'completed']);
+    const r = outcome.results[0]!;
+    // The fixture draws a constant 40 W, so the run sees 40 W, idle and loaded alike.
+    expect(r.power!.value).toBeGreaterThan(38);
+    expect(r.power!.value).toBeLessThan(42);
+    expect(r.power!.method).toBe('counter');
+    expect(outcome.idle.cpu0!.watts).toBeGreaterThan(38);
+    expect(r.efficiency!.value).toBeCloseTo(r.throughput!.value / r.power!.value, -Math.log10(r.efficiency!.value) + 2);
+    expect(r.efficiency!.unit).toBe('byte/J');
+    expect(r.energy!.perUnit.unit).toBe('J/byte');
+    expect(r.uncertainty!.power!.components.map((c) => c.type)).toEqual(['A', 'B', 'B']);
+    expect(r.telemetry!.observedFraction).toBe(1);
+    expect(r.telemetry!.timeline.find((s) => s.quantity === 'power')!.v.length).toBeGreaterThan(0);
+    expect(events[0]).toBe('plan');
+    expect(events).toContain('idle');
+    const report = await buildReport({ outcome, argv: ['run'], seed: 7, backends: ['cpu'], probes: ['reduce', 'launch-latency'], params: [], telemetry: true });
+    expectValidReport(report);
+    expect(report.status).toBe('complete');
+  });
+
+  it('without a power sensor, reports power as missing with the reason, and the report still conforms', async () => {
+    const outcome = await runSuite(options({ powercapRoot: '/nonexistent/powercap', probes: [findProbe('launch-latency')!], overrides: [] }));
+    const r = outcome.results[0]!;
+    expect(r.status).toBe('completed');
+    expect(r.power).toBeNull();
+    expect(r.unavailable.power).toMatch(/RAPL/);
+    expect(outcome.idle.cpu0).toEqual({ watts: null, reason: 'no power or energy sensor: idle baseline skipped' });
+    expectValidReport(await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu'], probes: ['launch-latency'], params: [], telemetry: true }));
+  });
+
+  it('keeps finished results when interrupted, and marks the rest aborted', async () => {
+    const controller = new AbortController();
+    const outcome = await runSuite(
+      options({
+        telemetry: false,
+        fixedWindows: 4,
+        probes: [findProbe('launch-latency')!, findProbe('reduce')!],
+        signal: controller.signal,
+        onProgress: (e) => {
+          // Interrupt the second result a little after it starts.
+          if (e.type === 'start' && e.item.index === 1) setTimeout(() => controller.abort(), 300);
+        },
+      }),
+    );
+    expect(outcome.interrupted).toBe(true);
+    expect(outcome.results.map((r) => r.status)).toEqual(['completed', 'aborted']);
+    expect(outcome.results[0]!.windows).toHaveLength(4);
+    expectValidReport(await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu'], probes: [], params: [], telemetry: false }));
+  });
+
+  it('refuses a size that cannot fit before allocating anything, naming the result and the limit', async () => {
+    const started = Date.now();
+    const run = runSuite(options({ probes: [findProbe('stream')!], overrides: [parseOverride('stream.n=2^24')], availableMemoryBytes: 2 ** 29 }));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/cpu0\/stream\/op=copy,n=16777216: needs 896\.0 MiB of host memory, but only 512\.0 MiB/);
+    const huge = runSuite(options({ probes: [findProbe('reduce')!], overrides: [parseOverride('reduce.n=2^29')], availableMemoryBytes: 2 ** 31 }));
+    await expect(huge).rejects.toThrow(/needs 4\.0 GiB of host memory/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
