@@ -58,16 +58,15 @@ export class ProgressDisplay {
     return rest + current + idle;
   }
 
+  /** Most important first, so a narrow terminal cuts the least useful part: "[2/9] 0:41, ~1 m 10 s left · cpu0/gemm/n=1024 · window 3". */
   private line(): string {
     const total = this.items.length;
-    const elapsed = formatDuration((Date.now() - this.runStarted) / 1000);
-    const left = `~${formatDuration(this.remainingSeconds())} left`;
-    if (this.idle) return `[${this.done}/${total}] ${this.idle.device}: idle baseline (${this.idle.seconds} s) · ${elapsed} · ${left}`;
-    if (!this.current) return `[${this.done}/${total}] · ${elapsed} · ${left}`;
+    const clock = `${formatDuration((Date.now() - this.runStarted) / 1000)}, ~${formatDuration(this.remainingSeconds())} left`;
+    if (this.idle) return `[${this.done}/${total}] ${clock} · ${this.idle.device}: idle baseline (${this.idle.seconds} s)`;
+    if (!this.current) return `[${this.done}/${total}] ${clock}`;
     const p = this.phase;
-    const what =
-      p === null ? 'starting' : p.phase === 'measure' ? `window ${p.window} (≥ ${p.minWindows}, cap ${formatDuration(p.capSeconds)})` : p.phase;
-    return `[${this.done + 1}/${total}] ${this.current.id} · ${what} · ${elapsed} · ${left}`;
+    const what = p === null ? 'starting' : p.phase === 'measure' ? `window ${p.window} (≥ ${p.minWindows})` : p.phase;
+    return `[${this.done + 1}/${total}] ${clock} · ${this.current.id} · ${what}`;
   }
 
   private draw(): void {

@@ -10,10 +10,14 @@ export type IdleBaseline =
   | { watts: number; seconds: number; method: 'counter' | 'integrated'; startNs: number; endNs: number }
   | { watts: null; reason: string };
 
+/** Whether the device has a device-level power or energy sensor. */
+export function hasPowerSensor(telemetry: Telemetry, device: string): boolean {
+  return telemetry.sensorsOf(device).sensors.some((s) => (s.quantity === 'energy' || s.quantity === 'power') && !s.component);
+}
+
 /** Samples `seconds` of idle; skipped (with the reason) when the device has no power or energy sensor. */
 export async function idleBaseline(telemetry: Telemetry, device: string, seconds: number, signal: AbortSignal): Promise<IdleBaseline> {
-  const { sensors } = telemetry.sensorsOf(device);
-  if (!sensors.some((s) => (s.quantity === 'energy' || s.quantity === 'power') && !s.component)) {
+  if (!hasPowerSensor(telemetry, device)) {
     return { watts: null, reason: 'no power or energy sensor: idle baseline skipped' };
   }
   await telemetry.flush();

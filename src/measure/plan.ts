@@ -36,16 +36,24 @@ export interface PlannedProbe {
   params: Params;
 }
 
-/** Parameter sets per probe for a preset, with overrides applied and every value checked. */
-export function planProbes(probes: readonly AnyProbe[], preset: PresetId, overrides: readonly ParamOverride[]): PlannedProbe[] {
+/**
+ * Parameter sets per probe for a preset, with overrides applied and every
+ * value checked. `all` is every probe there is: an override for a probe that
+ * exists but is not selected is checked and then has nothing to apply to.
+ */
+export function planProbes(probes: readonly AnyProbe[], preset: PresetId, overrides: readonly ParamOverride[], all: readonly AnyProbe[] = probes): PlannedProbe[] {
   for (const o of overrides) {
-    const targets = probes.filter((p) => (o.probe === null || p.id === o.probe) && o.key in p.params);
-    if (targets.length === 0) {
-      if (o.probe !== null && !probes.some((p) => p.id === o.probe)) {
-        throw new UsageError(`--param ${o.probe}.${o.key}: probe "${o.probe}" is not selected (selected: ${probes.map((p) => p.id).join(', ')})`);
+    if (o.probe !== null) {
+      const probe = all.find((p) => p.id === o.probe);
+      if (!probe) throw new UsageError(`--param ${o.probe}.${o.key}: unknown probe "${o.probe}"; valid: ${all.map((p) => p.id).join(', ')}`);
+      if (!(o.key in probe.params)) {
+        throw new UsageError(`--param ${o.probe}.${o.key}: probe ${o.probe} has no parameter "${o.key}" (it has: ${Object.keys(probe.params).join(', ') || 'none'})`);
       }
+    }
+    const targets = all.filter((p) => (o.probe === null ? probes.includes(p) : p.id === o.probe) && o.key in p.params);
+    if (targets.length === 0) {
       const known = probes.map((p) => `${p.id}: ${Object.keys(p.params).join(', ') || '(none)'}`).join('; ');
-      throw new UsageError(`--param ${o.probe ? `${o.probe}.` : ''}${o.key}: no selected probe has a parameter "${o.key}" (${known})`);
+      throw new UsageError(`--param ${o.key}: no selected probe has a parameter "${o.key}" (${known})`);
     }
     for (const p of targets) {
       for (const v of o.values) {

@@ -13,7 +13,7 @@ import { Telemetry } from '../telemetry/service.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import { availableMemory } from '../core/memory.js';
-import { idleBaseline, type IdleBaseline } from './idle.js';
+import { hasPowerSensor, idleBaseline, type IdleBaseline } from './idle.js';
 import { planProbes, type ParamOverride, type PlannedProbe } from './plan.js';
 import { PRESETS, type MeasurePreset } from './presets.js';
 import type { Result } from './result.js';
@@ -25,6 +25,8 @@ export interface SuiteOptions {
   /** True when the user named the backends: then an unavailable one is an error, not a note. */
   explicitBackends: boolean;
   probes: readonly AnyProbe[];
+  /** Every probe there is (overrides may name unselected ones); default: the selected ones. */
+  allProbes?: readonly AnyProbe[];
   preset: PresetId;
   overrides: readonly ParamOverride[];
   threads?: number;
@@ -106,7 +108,7 @@ function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   const preset = PRESETS[opts.preset];
   const criterion = criterionFor(preset, opts);
-  const planned: PlannedProbe[] = planProbes(opts.probes, opts.preset, opts.overrides);
+  const planned: PlannedProbe[] = planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
 
   const backends: BackendStatus[] = [];
   const devices: DeviceInfo[] = [];
@@ -166,7 +168,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
         continue;
       }
       if (!(device in idle)) {
-        opts.onProgress?.({ type: 'idle', device, seconds: preset.idleSeconds });
+        if (hasPowerSensor(tel, device)) opts.onProgress?.({ type: 'idle', device, seconds: preset.idleSeconds });
         idle[device] = await idleBaseline(tel, device, preset.idleSeconds, opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
       }
       opts.onProgress?.({ type: 'start', item: item.planned });

@@ -9,7 +9,7 @@ describe('probe definitions', () => {
     latencyHeadline: 'p50' as const,
     params: { n: { description: 'size', integer: { min: 8, max: 64, multipleOf: 8 } }, op: { description: 'op', values: ['a', 'b'] } },
     presets: { quick: { n: [8], op: ['a'] }, standard: { n: [16, 32], op: ['a', 'b'] }, full: { n: [64], op: ['b'] } },
-    work: ({ n }: { n: number }) => ({ flop: 2 * n }),
+    work: ({ n }: { n: number; op: string }) => ({ flop: 2 * n }),
     memoryBytes: () => 0,
     inputs: () => ({}),
     reference: () => ({ values: new Float64Array() }),

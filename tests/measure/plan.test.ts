@@ -27,7 +27,14 @@ describe('parameter overrides', () => {
 
   it('refuses an override no selected probe can take, listing what they take', () => {
     expect(() => planProbes([findProbe('reduce')!], 'quick', [parseOverride('op=copy')])).toThrow(/no selected probe has a parameter "op" \(reduce: n\)/);
-    expect(() => planProbes([findProbe('reduce')!], 'quick', [parseOverride('gemm.n=64')])).toThrow(/probe "gemm" is not selected/);
+    expect(() => planProbes([findProbe('reduce')!], 'quick', [parseOverride('gemn.n=64')], PROBES)).toThrow(/unknown probe "gemn"; valid: stream, fma-peak/);
+    expect(() => planProbes([findProbe('reduce')!], 'quick', [parseOverride('gemm.m=64')], PROBES)).toThrow(/probe gemm has no parameter "m" \(it has: dtype, n\)/);
+  });
+
+  it('checks, then leaves aside, an override for a probe that exists but is not selected', () => {
+    const plan = planProbes([findProbe('reduce')!], 'quick', [parseOverride('gemm.n=128')], PROBES);
+    expect(plan).toEqual([{ probe: findProbe('reduce'), params: { n: 2 ** 23 } }]);
+    expect(() => planProbes([findProbe('reduce')!], 'quick', [parseOverride('gemm.n=100')], PROBES)).toThrow(/multiple of 64/);
   });
 
   it('covers every probe in every preset', () => {

@@ -14,6 +14,7 @@ import { checkWritable, defaultReportPath, writeAtomic } from '../../report/writ
 import { ProgressDisplay } from '../progress.js';
 import { selectBackends, selectPreset, selectProbes, splitList } from '../select.js';
 import { EXIT, type CommandSpec } from '../context.js';
+import { PROBES } from '../../../probes/index.js';
 
 export interface RunArgs {
   backend?: string[];
@@ -44,7 +45,7 @@ export const runCommand: CommandSpec = {
       .option('backend', { alias: 'b', type: 'string', array: true, describe: 'Backends to use (comma-separated or repeated); default: every available one' })
       .option('probe', { alias: 'p', type: 'string', array: true, describe: 'Probes to run (comma-separated or repeated); default: all. See `flopmeter probes`' })
       .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
-      .option('param', { type: 'string', array: true, describe: 'Override a parameter: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20' })
+      .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
       .option('threads', { type: 'number', describe: 'CPU worker threads (default: one per logical CPU)' })
       .option('seed', { type: 'number', default: 42, describe: 'Seed for the inputs (same seed, same inputs on every machine)' })
       .option('out', { alias: 'o', type: 'string', describe: 'Report file (default: flopmeter-<UTC time>.json in the current directory)' })
@@ -78,6 +79,7 @@ export const runCommand: CommandSpec = {
         backends,
         explicitBackends: args.backend !== undefined,
         probes,
+        allProbes: PROBES,
         preset,
         overrides,
         threads: args.threads ?? defaultThreads(),

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:cpu`: the CPU backend's performance goals, printed as ratios
+ * against references measured in the same run on the same machine:
+ *   1. stream triad vs a C triad (gcc -O3 -fopenmp) at the same thread count;
+ *   2. gemm n = 2048 through the system BLAS vs cblas_sgemm called from C on the
+ *      same library; and the WebAssembly fallback against the same C figure;
+ *   3. the cost of the measurement machinery: fma-peak with telemetry on vs off;
+ *   4. repeatability: stream triad and fma-peak five times each, relative spread
+ *      (max − min)/mean, beside the C triad's own spread over the same period.
+ * Runs alternate between flopmeter and the reference so drift hits both alike.
+ * Options: --threads N (default: every logical CPU), --rounds N (default 3),
+ * --out FILE (also write the figures as JSON).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cpuBackend } from '../src/backends/cpu/index.js';
+import { packageRoot } from '../src/core/paths.js';
+import { formatSI } from '../src/core/units.js';
+import { parseOverride } from '../src/measure/plan.js';
+import type { Result } from '../src/measure/result.js';
+import { mean, percentile, stdev } from '../src/measure/stats.js';
+import { runSuite } from '../src/measure/suite.js';
+import { findProbe } from '../probes/index.js';
+
+const { values } = parseArgs({ options: { threads: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
+const threads = Number(values.threads ?? availableParallelism());
+const rounds = Number(values.rounds ?? 3);
+/** Measuring windows per flopmeter result: 5 × 1 s (the standard preset's window). */
+const WINDOWS = 5;
+/** Seconds each C reference runs: the same as flopmeter's five windows. */
+const REFERENCE_SECONDS = 5;
+
+const median = (xs: number[]): number => percentile(xs, 50);
+
+interface FlopmeterRun {
+  result: Result;
+  samplerBusyRatio: number | null;
+}
+
+async function flopmeter(probe: string, params: string[], telemetry = true): Promise<FlopmeterRun> {
+  const outcome = await runSuite({
+    backends: [cpuBackend],
+    explicitBackends: true,
+    probes: [findProbe(probe)!],
+    preset: 'standard',
+    overrides: params.map(parseOverride),
+    threads,
+    seed: 42,
+    fixedWindows: WINDOWS,
+    telemetry,
+    signal: new AbortController().signal,
+  });
+  const result = outcome.results[0]!;
+  if (result.status !== 'completed') throw new Error(`${result.id}: ${result.status}: ${result.reason}`);
+  const busy = outcome.samplerStats.reduce((s, x) => s + x.busySeconds, 0);
+  const elapsed = Math.max(0, ...outcome.samplerStats.map((x) => x.elapsedSeconds));
+  return { result, samplerBusyRatio: elapsed > 0 ? busy / elapsed : null };
+}
+
+function compile(dir: string): { triad: string; sgemm: string } {
+  const src = join(packageRoot(), 'bench', 'c');
+  const triad = join(dir, 'triad');
+  const sgemm = join(dir, 'sgemm');
+  execFileSync('gcc', ['-O3', '-fopenmp', join(src, 'triad.c'), '-o', triad]);
+  execFileSync('gcc', ['-O3', join(src, 'sgemm.c'), '-o', sgemm, '-lopenblas']);
+  return { triad, sgemm };
+}
+
+function runC(path: string, args: string[], env: Record<string, string>): Record<string, number> {
+  const out = execFileSync(path, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return JSON.parse(out) as Record<string, number>;
+}
+
+interface Goal {
+  name: string;
+  ratio: number;
+  target: string;
+  met: boolean | null;
+  detail: string;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flopmeter-bench-'));
+  const goals: Goal[] = [];
+  try {
+    const bin = compile(dir);
+    const omp = { OMP_NUM_THREADS: String(threads), OMP_PROC_BIND: 'false' };
+    const blasEnv = { OPENBLAS_NUM_THREADS: String(threads) };
+    console.error(`flopmeter bench:cpu — ${threads} threads, ${rounds} alternating rounds; each figure the median of its rounds\n`);
+
+    // 1. STREAM triad.
+    const n = 2 ** 24;
+    const fTriad: number[] = [];
+    const cTriad: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      cTriad.push(runC(bin.triad, [String(n), String(REFERENCE_SECONDS)], omp).bytesPerSecond!);
+      fTriad.push((await flopmeter('stream', ['stream.op=triad', `stream.n=${n}`])).result.throughput!.value);
+      console.error(`  triad round ${r + 1}: C ${formatSI(cTriad[r]!, 'B/s')}, flopmeter ${formatSI(fTriad[r]!, 'B/s')}`);
+    }
+    const triadRatio = median(fTriad) / median(cTriad);
+    goals.push({ name: 'stream triad vs C (gcc -O3 -fopenmp)', ratio: triadRatio, target: '≥ 0.9', met: triadRatio >= 0.9, detail: `${formatSI(median(fTriad), 'B/s')} vs ${formatSI(median(cTriad), 'B/s')}, n = 2^24 doubles` });
+
+    // 2. GEMM n = 2048: BLAS from flopmeter vs from C, and the WebAssembly fallback.
+    const g = 2048;
+    const fBlas: number[] = [];
+    const cBlas: number[] = [];
+    let engine = '';
+    for (let r = 0; r < rounds; r++) {
+      cBlas.push(runC(bin.sgemm, [String(g), String(REFERENCE_SECONDS)], blasEnv).flopPerSecond!);
+      const run = await flopmeter('gemm', [`gemm.n=${g}`]);
+      engine = run.result.engine ?? '';
+      fBlas.push(run.result.throughput!.value);
+      console.error(`  sgemm round ${r + 1}: C ${formatSI(cBlas[r]!, 'FLOP/s')}, flopmeter (${engine}) ${formatSI(fBlas[r]!, 'FLOP/s')}`);
+    }
+    const blasRatio = median(fBlas) / median(cBlas);
+    goals.push({ name: `gemm n=${g} via system BLAS vs cblas_sgemm from C`, ratio: blasRatio, target: '≥ 0.9', met: blasRatio >= 0.9, detail: `${engine}: ${formatSI(median(fBlas), 'FLOP/s')} vs ${formatSI(median(cBlas), 'FLOP/s')}` });
+    process.env.FLOPMETER_BLAS = 'none';
+    const wasm = await flopmeter('gemm', [`gemm.n=${g}`]);
+    delete process.env.FLOPMETER_BLAS;
+    const wasmRatio = wasm.result.throughput!.value / median(cBlas);
+    goals.push({ name: `gemm n=${g} WebAssembly fallback vs cblas_sgemm from C`, ratio: wasmRatio, target: 'printed', met: null, detail: `${wasm.result.engine}: ${formatSI(wasm.result.throughput!.value, 'FLOP/s')}` });
+
+    // 3. The machinery's cost: a compute-bound probe on every core, telemetry on vs off.
+    const on: number[] = [];
+    const off: number[] = [];
+    const busy: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      off.push((await flopmeter('fma-peak', [], false)).result.throughput!.value);
+      const withTelemetry = await flopmeter('fma-peak', [], true);
+      on.push(withTelemetry.result.throughput!.value);
+      if (withTelemetry.samplerBusyRatio !== null) busy.push(withTelemetry.samplerBusyRatio);
+      console.error(`  overhead round ${r + 1}: telemetry off ${formatSI(off[r]!, 'FLOP/s')}, on ${formatSI(on[r]!, 'FLOP/s')}`);
+    }
+    const cost = 1 - median(on) / median(off);
+    goals.push({
+      name: 'measurement machinery cost (fma-peak, sampler on vs off)',
+      ratio: median(on) / median(off),
+      target: 'cost < 1 %',
+      met: cost < 0.01,
+      detail: `cost ${(cost * 100).toFixed(2)} % of throughput; sampler thread busy ${(mean(busy) * 100).toFixed(3)} % of one core`,
+    });
+
+    // 4. Repeatability: five runs each, flopmeter alternating with the C triad, whose own spread is
+    // the machine's floor (a shared VM's memory bandwidth drifts); and a compute-bound probe.
+    const rep: number[] = [];
+    const repC: number[] = [];
+    const repFma: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      repC.push(runC(bin.triad, [String(n), String(REFERENCE_SECONDS)], omp).bytesPerSecond!);
+      rep.push((await flopmeter('stream', ['stream.op=triad', `stream.n=${n}`])).result.throughput!.value);
+      repFma.push((await flopmeter('fma-peak', [])).result.throughput!.value);
+    }
+    const spreadOf = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / mean(xs);
+    const rsd = (xs: number[]): string => `${((stdev(xs) / mean(xs)) * 100).toFixed(2)} %`;
+    goals.push({
+      name: 'repeatability: stream triad, 5 runs',
+      ratio: spreadOf(rep),
+      target: 'spread ≤ 2 %',
+      met: spreadOf(rep) <= 0.02,
+      detail: `(max − min)/mean ${(spreadOf(rep) * 100).toFixed(2)} % (rsd ${rsd(rep)}); the C triad alternating with it: ${(spreadOf(repC) * 100).toFixed(2)} % (rsd ${rsd(repC)})`,
+    });
+    goals.push({
+      name: 'repeatability: fma-peak, 5 runs',
+      ratio: spreadOf(repFma),
+      target: 'spread ≤ 2 %',
+      met: spreadOf(repFma) <= 0.02,
+      detail: `(max − min)/mean ${(spreadOf(repFma) * 100).toFixed(2)} % (rsd ${rsd(repFma)})`,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\ngoal                                                   ratio     target        met   detail');
+  for (const g of goals) {
+    console.log(`${g.name.padEnd(54)} ${g.ratio.toFixed(4).padStart(7)}   ${g.target.padEnd(12)}  ${g.met === null ? '—  ' : g.met ? 'yes' : 'NO '}   ${g.detail}`);
+  }
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ threads, rounds, goals }, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,157 @@
+/**
+ * The CLI end to end, on the built package, spawned as a user runs it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, expectValidReport, removeDir, runCli, tempDir } from '../helpers.js';
+
+const dir = tempDir('cli-');
+afterAll(() => removeDir(dir));
+
+/** Small sizes and 3 windows: seconds per result. */
+const FAST = ['--preset', 'quick', '--windows', '3', '--param', 'reduce.n=2^20', '--param', 'stream.n=2^18', '--param', 'gemm.n=128'];
+
+function readReport(path: string): { status: string; results: Array<Record<string, unknown>>; config: Record<string, unknown> } {
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  expectValidReport(report);
+  return report;
+}
+
+describe('flopmeter (the built CLI)', () => {
+  it('explains itself with --help, including exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/flopmeter run/);
+    expect(r.stdout).toMatch(/flopmeter devices/);
+    expect(r.stdout).toMatch(/flopmeter probes/);
+    expect(r.stdout).toMatch(/Exit codes: 0/);
+    const run = await runCli(['run', '--help']);
+    expect(run.stdout).toMatch(/--preset/);
+    expect(run.stdout).toMatch(/--threads/);
+  });
+
+  it('lists the probes, as text and as JSON', async () => {
+    const text = await runCli(['probes']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^stream: /m);
+    const json = JSON.parse((await runCli(['probes', '--json'])).stdout) as Array<{ id: string; backends: string[] }>;
+    expect(json.map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency']);
+    expect(json.every((p) => p.backends.includes('cpu'))).toBe(true);
+  });
+
+  it('lists devices with identity, limits and the reason each missing sensor is missing', async () => {
+    const r = await runCli(['devices', '--json'], { env: { FLOPMETER_POWERCAP_ROOT: '/nonexistent/powercap' } });
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.backends[0]).toMatchObject({ id: 'cpu', available: true });
+    expect(info.devices[0]).toMatchObject({ id: 'cpu0', backend: 'cpu', kind: 'cpu' });
+    expect(info.devices[0].limits.maxAllocationBytes).toBe(2 ** 32);
+    expect(info.missing.find((m: { quantity: string }) => m.quantity === 'energy').reason).toMatch(/RAPL/);
+    const text = await runCli(['devices']);
+    expect(text.stdout).toMatch(/cpu0 \(cpu\)/);
+  });
+
+  it('runs a selection and writes a report that conforms to the schema', async () => {
+    const out = join(dir, 'run.json');
+    const r = await runCli(['run', '-b', 'cpu', '-p', 'reduce,launch-latency', ...FAST, '--threads', '2', '-o', out]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/reduce\s+n=1048576\s+cpu0\s+wasm-simd128\s+completed/);
+    expect(r.stderr).toContain(`report: ${out}`);
+    const report = readReport(out);
+    expect(report.status).toBe('complete');
+    expect(report.results.map((x) => x.status)).toEqual(['completed', 'completed']);
+    expect(report.config).toMatchObject({ preset: 'quick', threads: 2, seed: 42, backends: ['cpu'], probes: ['reduce', 'launch-latency'] });
+  });
+
+  it('prints the report on stdout with --json, the summary going to stderr', async () => {
+    const out = join(dir, 'json.json');
+    const r = await runCli(['run', '-p', 'launch-latency', ...FAST, '--json', '-o', out]);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expectValidReport(printed);
+    expect(printed).toEqual(JSON.parse(readFileSync(out, 'utf8')));
+    expect(r.stderr).toMatch(/launch-latency/);
+  });
+
+  it('without --out, writes a timestamped report in the current directory and prints its path', async () => {
+    const cwd = tempDir('cwd-');
+    try {
+      const r = await runCli(['-p', 'launch-latency', ...FAST], { cwd });
+      expect(r.code).toBe(0);
+      const files = readdirSync(cwd).filter((f) => /^flopmeter-\d{8}-\d{6}\.json$/.test(f));
+      expect(files).toHaveLength(1);
+      expect(r.stderr).toContain(join(cwd, files[0]!));
+      readReport(join(cwd, files[0]!));
+    } finally {
+      removeDir(cwd);
+    }
+  });
+
+  describe('bad input: exit 2, a message naming the bad value and the valid ones, nothing run', () => {
+    const cases: Array<[string, string[], RegExp]> = [
+      ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu/],
+      ['an unknown probe', ['run', '--probe', 'stream,linpack'], /--probe linpack: unknown probe; valid: stream, fma-peak, gemm, reduce, launch-latency/],
+      ['an unknown preset', ['run', '--preset', 'fast'], /--preset fast: unknown preset; valid: quick, standard, full/],
+      ['a parameter value outside its rules', ['run', '-p', 'gemm', '--param', 'gemm.n=100'], /gemm\.n=100: must be a multiple of 64/],
+      ['a parameter no probe has', ['run', '-p', 'reduce', '--param', 'op=copy'], /no selected probe has a parameter "op"/],
+      ['an unknown option', ['run', '--frobnicate'], /Unknown argument: frobnicate/],
+      ['a bad thread count', ['run', '--threads', '0'], /--threads 0: must be a positive integer/],
+      ['an unknown command', ['calibrate'], /Unknown argument: calibrate/],
+    ];
+    for (const [what, args, message] of cases) {
+      it(what, async () => {
+        const r = await runCli(args);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+        expect(r.stdout).toBe('');
+      });
+    }
+
+    it('an unwritable --out path, before any probe runs', async () => {
+      const r = await runCli(['run', '-o', '/nonexistent-dir/report.json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--out \/nonexistent-dir\/report\.json: cannot write there: directory \/nonexistent-dir does not exist/);
+      expect(r.seconds).toBeLessThan(10);
+    });
+
+    it('a size that cannot fit, refused before allocating', async () => {
+      // Without BLAS, GEMM at n = 16384 needs A, B, packed B and C: 4 GiB + 64 B, past wasm32's 4 GiB.
+      const r = await runCli(['run', '-p', 'gemm', '--param', 'gemm.n=16384', '-o', join(dir, 'never.json')], { env: { FLOPMETER_BLAS: 'none' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cpu0\/gemm\/dtype=f32,n=16384: the kernel's buffers need 4\.0 GiB, more than the CPU backend's WebAssembly memory can address/);
+      expect(existsSync(join(dir, 'never.json'))).toBe(false);
+      expect(r.seconds).toBeLessThan(10);
+    });
+  });
+
+  it('on Ctrl-C keeps finished results, marks the unfinished one aborted, writes the report and exits 130', async () => {
+    const out = join(dir, 'interrupted.json');
+    // Under a pseudo-terminal (util-linux `script`), as a person runs it: the progress display
+    // shows, and Ctrl-C is the terminal's interrupt character, not a signal sent by the test.
+    const cmd = `${process.execPath} ${BIN} run -p stream,launch-latency --preset quick --param stream.op=copy --param stream.n=2^18 --windows 15 -o ${out}`;
+    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let pressed = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (!pressed && output.includes('[2/2]')) {
+          pressed = true;
+          setTimeout(() => child.stdin.write('\x03'), 300);
+        }
+      });
+      child.on('close', resolve);
+    });
+    expect(pressed).toBe(true);
+    expect(output).toMatch(/\[1\/2\] [^·]+, ~[^·]+ left · cpu0\/stream\/op=copy,n=262144 · window \d+/); // the progress display
+    expect(output).toMatch(/interrupted: finishing the current step/);
+    expect(code).toBe(130);
+    const report = readReport(out);
+    expect(report.status).toBe('interrupted');
+    expect(report.results.map((r) => r.status)).toEqual(['completed', 'aborted']);
+  });
+});

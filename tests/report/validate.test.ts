@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { validateReport } from '../../src/report/validate.js';
+
+/** The smallest report that conforms: no results. */
+function minimal(): Record<string, unknown> {
+  return {
+    schema: 'flopmeter/report@1',
+    tool: { name: 'flopmeter', version: '0.1.0', commit: null, dirty: null },
+    createdAt: '2026-11-22T10:00:00.000Z',
+    status: 'complete',
+    host: { hostname: 'h', os: 'Debian 12', kernel: '6.1', arch: 'x64', cpu: 'c', logicalCpus: 2, memoryBytes: 1e9, virtual: true, node: 'v20', v8: '11' },
+    backends: [{ id: 'cpu', available: true, reason: null, notes: [] }],
+    devices: [],
+    config: {
+      argv: [],
+      preset: 'quick',
+      seed: 1,
+      threads: 2,
+      backends: ['cpu'],
+      probes: [],
+      params: [],
+      stopping: { criterion: 'fixed-windows', settings: { windows: 3 } },
+      idleSeconds: 0.5,
+      warmup: { minSeconds: 0.1, maxSeconds: 1, stableRel: 0.05 },
+      window: { minSeconds: 0.2, minWindows: 3, maxWindows: 10, gapMaxSeconds: 0.05 },
+      telemetry: true,
+    },
+    idle: { cpu0: { watts: null, reason: 'no sensor' } },
+    telemetry: { sensors: [], missing: [], samplers: [] },
+    results: [],
+  };
+}
+
+describe('the report schema', () => {
+  it('accepts a conforming report', () => {
+    expect(validateReport(minimal())).toEqual([]);
+  });
+
+  it('refuses wrong schema ids, missing fields and wrong types, saying where', () => {
+    expect(validateReport({ ...minimal(), schema: 'flopmeter/report@2' })[0]!.path).toBe('/schema');
+    const { host: _host, ...noHost } = minimal();
+    expect(validateReport(noHost).some((p) => /host/.test(p.message))).toBe(true);
+    const badSeed = minimal();
+    (badSeed.config as Record<string, unknown>).seed = 'x';
+    expect(validateReport(badSeed)).toContainEqual(expect.objectContaining({ path: '/config/seed' }));
+  });
+
+  it('refuses a completed result without throughput, and a zero where power is missing', () => {
+    const r = minimal();
+    r.results = [
+      {
+        id: 'cpu0/x',
+        probe: 'x',
+        params: {},
+        backend: 'cpu',
+        device: 'cpu0',
+        engine: 'e',
+        definitionHash: null,
+        status: 'completed',
+        reason: null,
+        notes: [],
+        check: { passed: true, maxRelError: 0, tolerance: 0, compared: 1 },
+        work: { unit: 'item', perIteration: { items: 1 }, iterations: 1, total: 1 },
+        timing: null,
+        throughput: null,
+        latency: null,
+        power: null,
+        energy: null,
+        efficiency: null,
+        unavailable: {},
+        telemetry: null,
+        uncertainty: null,
+        windows: [],
+      },
+    ];
+    const problems = validateReport(r).map((p) => p.path);
+    expect(problems).toContain('/results/0/throughput');
+    expect(problems).toContain('/results/0/unavailable'); // power is null with no reason given
+  });
+});
