@@ -28,9 +28,21 @@ export interface Estimate {
   ci95: [number, number];
 }
 
+/** A trend of the window values over time: the machine was not in a steady state when significant. */
+export interface Drift {
+  /** Change per minute relative to the mean, from a least-squares line through the windows. */
+  relPerMinute: number;
+  /** Two-sided p-value of the slope against zero. */
+  p: number;
+  /** p < 0.05. */
+  significant: boolean;
+}
+
 export interface ThroughputEstimate extends Estimate {
   /** Window-to-window relative standard deviation. */
   relStdDev: number;
+  /** Trend across the windows (null with fewer than four). */
+  drift: Drift | null;
   /** Whether the stopping target was met. */
   converged: boolean;
   stopReason: string;

@@ -197,6 +197,12 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       stop: decision,
     };
     const summary = summarize(summaryInput);
+    const drift = summary.throughput.drift;
+    if (drift?.significant) {
+      result.notes.push(
+        `throughput drifted ${(drift.relPerMinute * 100).toFixed(1)} %/min across the windows (p = ${drift.p.toPrecision(2)}): the machine was not in a steady state; the interval includes that spread`,
+      );
+    }
     const stats = histogram.stats()!;
     const latency: LatencySummary = { unit: 's', ...stats, headline: probe.latencyHeadline, timer: kernel.timer, histogram: histogram.encode() };
     histogram.destroy();

@@ -74,3 +74,36 @@ export function meanInterval(xs: readonly number[], level = 0.95): MeanInterval 
   const half = n < 2 ? NaN : tQuantile(1 - (1 - level) / 2, dof) * (stdev(xs) / Math.sqrt(n));
   return { mean: m, halfWidth: half, low: m - half, high: m + half, dof, level };
 }
+
+/** Least-squares line through (x, y) points, with the slope's standard error and two-sided p-value. */
+export interface Trend {
+  slope: number;
+  intercept: number;
+  /** Standard error of the slope. */
+  slopeStdError: number;
+  /** Two-sided p-value of the slope against zero (Student t, n − 2 degrees of freedom). */
+  p: number;
+}
+
+/** Ordinary least squares; null with fewer than three points or no spread in x. */
+export function linearTrend(xs: readonly number[], ys: readonly number[]): Trend | null {
+  const n = xs.length;
+  if (n < 3 || ys.length !== n) return null;
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i]! - mx) ** 2;
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += (ys[i]! - (intercept + slope * xs[i]!)) ** 2;
+  const se = Math.sqrt(sse / (n - 2) / sxx);
+  const t = se === 0 ? (slope === 0 ? 0 : Infinity) : Math.abs(slope / se);
+  const p = Number.isFinite(t) ? 2 * (1 - jStat.studentt.cdf(t, n - 2)) : 0;
+  return { slope, intercept, slopeStdError: se, p };
+}

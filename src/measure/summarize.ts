@@ -7,9 +7,9 @@
  * resolution.
  */
 import type { SensorInfo } from '../telemetry/types.js';
-import { mean, relStdDev } from './stats.js';
+import { linearTrend, mean, relStdDev } from './stats.js';
 import { combine, intervalOf, typeA, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
-import type { Budgets, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
+import type { Budgets, Drift, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
 import type { StoppingDecision } from './stopping.js';
 
 export interface SummaryInput {
@@ -54,6 +54,21 @@ function sensorComponents(sensor: SensorInfo, meanWatts: number, meanWindowJoule
   return out;
 }
 
+/** Fewest windows for a drift test: a line through three points leaves one degree of freedom, too few to trust. */
+const MIN_WINDOWS_FOR_DRIFT = 4;
+/** Significance level of the drift test. */
+const DRIFT_ALPHA = 0.05;
+
+/** The trend of throughput over the windows' midpoints. */
+export function throughputDrift(windows: readonly WindowRecord[]): Drift | null {
+  if (windows.length < MIN_WINDOWS_FOR_DRIFT) return null;
+  const minutes = windows.map((w) => ((w.startNs + w.endNs) / 2 - windows[0]!.startNs) / 60e9);
+  const trend = linearTrend(minutes, windows.map((w) => w.throughput));
+  if (!trend) return null;
+  const m = mean(windows.map((w) => w.throughput));
+  return { relPerMinute: trend.slope / m, p: trend.p, significant: trend.p < DRIFT_ALPHA };
+}
+
 export function summarize(input: SummaryInput): Summary {
   const { windows, workPerIteration, unit } = input;
   const work = windows.map((w) => w.iterations * workPerIteration);
@@ -68,6 +83,7 @@ export function summarize(input: SummaryInput): Summary {
   const throughput: ThroughputEstimate = {
     ...estimate(throughputValue, `${unit}/s`, tputBudget),
     relStdDev: windows.length > 1 ? relStdDev(tput) : 0,
+    drift: throughputDrift(windows),
     converged: input.stop.converged,
     stopReason: input.stop.reason ?? '',
   };

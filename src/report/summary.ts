@@ -55,7 +55,8 @@ export function renderSummary(results: readonly Result[]): string {
     notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');
   }
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
+  const remarks = results.flatMap((r) => r.notes.map((n) => `${r.id}: ${n}`));
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  return [table, ...notes, ...problems].join('\n');
+  return [table, ...notes, ...problems, ...remarks].join('\n');
 }

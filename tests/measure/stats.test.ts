@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, meanInterval, percentile, relStdDev, stdev, tQuantile, variance } from '../../src/measure/stats.js';
+import { linearTrend, mean, meanInterval, percentile, relStdDev, stdev, tQuantile, variance } from '../../src/measure/stats.js';
 
 describe('descriptive statistics', () => {
   // The textbook sample: mean 5, sum of squared deviations 32.
@@ -62,5 +62,24 @@ describe('confidence interval of the mean', () => {
 
   it('has no width from a single value', () => {
     expect(meanInterval([5]).halfWidth).toBeNaN();
+  });
+});
+
+describe('linear trend', () => {
+  it('fits a least-squares line with the slope’s standard error and p-value', () => {
+    // y = 1 + 2x + e with e = (0.1, −0.1, −0.1, 0.1), orthogonal to x − x̄ = (−1.5, −0.5, 0.5, 1.5): the slope is exactly 2.
+    const t = linearTrend([0, 1, 2, 3], [1.1, 2.9, 4.9, 7.1])!;
+    expect(t.slope).toBeCloseTo(2, 12);
+    expect(t.intercept).toBeCloseTo(1, 12);
+    // SSE = 0.04, s² = 0.04 / 2 = 0.02, Sxx = 5 → se = √(0.004) = 0.0632456; t = 31.6, p(2 dof) ≈ 0.0010.
+    expect(t.slopeStdError).toBeCloseTo(0.0632456, 6);
+    expect(t.p).toBeCloseTo(0.000999, 4);
+  });
+
+  it('finds no trend in flat noise, and needs three points', () => {
+    const t = linearTrend([0, 1, 2, 3, 4], [5, 6, 5, 6, 5.5])!;
+    expect(t.p).toBeGreaterThan(0.5);
+    expect(linearTrend([0, 1], [1, 2])).toBeNull();
+    expect(linearTrend([1, 1, 1], [1, 2, 3])).toBeNull();
   });
 });

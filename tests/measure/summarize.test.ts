@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../src/measure/summarize.js';
+import { summarize, throughputDrift } from '../../src/measure/summarize.js';
 import type { WindowRecord } from '../../src/measure/result.js';
 import type { SensorInfo } from '../../src/telemetry/types.js';
 
@@ -93,5 +93,22 @@ describe('estimates from windows', () => {
     });
     expect(s.efficiency!.dynamic).toBeNull();
     expect(s.unavailable.dynamic).toMatch(/not above the idle/);
+  });
+});
+
+describe('drift across windows', () => {
+  const at = (values: number[]): WindowRecord[] =>
+    values.map((v, i) => ({ ...windows([1])[0]!, startNs: i * 6e9, endNs: i * 6e9 + 1e9, throughput: v }));
+
+  it('flags a steady decline as significant, in per cent of the mean per minute', () => {
+    // One window every 0.1 min, falling 1 % of ~100 per window: −10 %/min.
+    const d = throughputDrift(at([104, 103, 102, 101, 100, 99, 98, 97]))!;
+    expect(d.relPerMinute).toBeCloseTo(-10 / 100.5, 6);
+    expect(d.significant).toBe(true);
+  });
+
+  it('does not flag noise without a trend, and needs four windows', () => {
+    expect(throughputDrift(at([100, 101, 99, 100.5, 99.5, 100]))!.significant).toBe(false);
+    expect(throughputDrift(at([100, 101, 102]))).toBeNull();
   });
 });
