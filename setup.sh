@@ -5,31 +5,56 @@
 #        falls back to flopmeter's own WebAssembly kernel);
 #      - libopenblas-dev, gcc, libc6-dev: the C references of `npm run bench:cpu` and the
 #        C test fixtures that fake vendor libraries at the C ABI;
+#      - mesa-vulkan-drivers, libvulkan1: Mesa's software Vulkan driver (lavapipe), so that the
+#        WebGPU backend has an adapter on a machine without a GPU. Dawn needs Mesa >= 23; on
+#        Debian bookworm that comes from bookworm-backports (bookworm's own is 22.3), whose
+#        suite this script adds to the existing Debian sources entry;
 #   2. the npm packages, exactly as package-lock.json pins them;
 #   3. the build (TypeScript, and the WebAssembly kernels).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(libopenblas0-pthread libopenblas-dev gcc libc6-dev)
+if [ "$(id -u)" -eq 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo); else as_root=(); no_root=1; fi
+apt() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+version_of() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
 
-missing=()
-if command -v dpkg >/dev/null 2>&1; then
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-fi
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo); else as_root=(none); fi
-  if [ "${as_root[*]}" = none ]; then
-    echo "setup: not root and no password-less sudo: skipping system packages (${missing[*]})." >&2
-    echo "setup: GEMM on the CPU will use flopmeter's WebAssembly kernel instead of OpenBLAS." >&2
+# Adds bookworm-backports to the Debian sources (deb822 entry or a one-line list) if it is not there.
+ensure_backports() {
+  if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then return 0; fi
+  local deb822=/etc/apt/sources.list.d/debian.sources
+  if [ -f "$deb822" ] && grep -qE '^Suites:.*\bbookworm\b' "$deb822"; then
+    "${as_root[@]}" sed -i -E '0,/^Suites:(.*\bbookworm\b.*)$/s//Suites:\1 bookworm-backports/' "$deb822"
   else
-    echo "setup: installing ${missing[*]} ..." >&2
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    local mirror
+    mirror=$(grep -hE '^deb .*\bbookworm\b' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -n1)
+    echo "deb ${mirror:-http://deb.debian.org/debian} bookworm-backports main" | "${as_root[@]}" tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
   fi
+}
+
+if command -v apt-get >/dev/null 2>&1 && [ -z "${no_root:-}" ]; then
+  missing=()
+  for p in libopenblas0-pthread libopenblas-dev gcc libc6-dev libvulkan1; do installed "$p" || missing+=("$p"); done
+  mesa=$(version_of mesa-vulkan-drivers)
+  need_mesa=0
+  if [ -z "$mesa" ] || dpkg --compare-versions "$mesa" lt 23; then need_mesa=1; fi
+  if [ ${#missing[@]} -gt 0 ] || [ $need_mesa = 1 ]; then
+    [ $need_mesa = 1 ] && [ "$codename" = bookworm ] && ensure_backports
+    echo "setup: installing ${missing[*]}$([ $need_mesa = 1 ] && echo ' mesa-vulkan-drivers (>= 23)') ..." >&2
+    apt update -qq
+    if [ ${#missing[@]} -gt 0 ]; then apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; fi
+    if [ $need_mesa = 1 ]; then
+      target=()
+      [ "$codename" = bookworm ] && target=(-t bookworm-backports)
+      apt install -y -qq --no-install-recommends "${target[@]}" mesa-vulkan-drivers >/dev/null
+    fi
+  fi
+else
+  echo "setup: not root and no password-less sudo (or no apt-get): skipping system packages." >&2
+  echo "setup: GEMM on the CPU will use flopmeter's WebAssembly kernel; WebGPU needs a Vulkan driver." >&2
 fi
 
 echo "setup: installing npm packages ..." >&2

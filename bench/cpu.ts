@@ -4,7 +4,8 @@
  *   1. stream triad vs a C triad (gcc -O3 -fopenmp) at the same thread count;
  *   2. gemm n = 2048 through the system BLAS vs cblas_sgemm called from C on the
  *      same library; and the WebAssembly fallback against the same C figure;
- *   3. the cost of the measurement machinery: fma-peak with telemetry on vs off;
+ *   3. the cost of the measurement machinery: fma-peak with telemetry on vs off,
+ *      and the sampling thread's own busy time;
  *   4. repeatability: stream triad and fma-peak five times each, relative spread
  *      (max − min)/mean, beside the C triad's own spread over the same period.
  * Runs alternate between flopmeter and the reference so drift hits both alike.
@@ -19,45 +20,21 @@ import { parseArgs } from 'node:util';
 import { cpuBackend } from '../src/backends/cpu/index.js';
 import { packageRoot } from '../src/core/paths.js';
 import { formatSI } from '../src/core/units.js';
-import { parseOverride } from '../src/measure/plan.js';
-import type { Result } from '../src/measure/result.js';
 import { mean, percentile, stdev } from '../src/measure/stats.js';
-import { runSuite } from '../src/measure/suite.js';
-import { findProbe } from '../probes/index.js';
+import { measureWith, printGoals, type Goal } from './reference.js';
 
 const { values } = parseArgs({ options: { threads: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
 const threads = Number(values.threads ?? availableParallelism());
 const rounds = Number(values.rounds ?? 3);
-/** Measuring windows per flopmeter result: 5 × 1 s (the standard preset's window). */
-const WINDOWS = 5;
-/** Seconds each C reference runs: the same as flopmeter's five windows. */
+/** Seconds each C reference runs: as long as flopmeter's five 1-second windows. */
 const REFERENCE_SECONDS = 5;
 
 const median = (xs: number[]): number => percentile(xs, 50);
+const spreadOf = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / mean(xs);
+const rsd = (xs: number[]): string => `${((stdev(xs) / mean(xs)) * 100).toFixed(2)} %`;
 
-interface FlopmeterRun {
-  result: Result;
-  samplerBusyRatio: number | null;
-}
-
-async function flopmeter(probe: string, params: string[], telemetry = true): Promise<FlopmeterRun> {
-  const outcome = await runSuite({
-    backends: [cpuBackend],
-    explicitBackends: true,
-    probes: [findProbe(probe)!],
-    preset: 'standard',
-    overrides: params.map(parseOverride),
-    threads,
-    seed: 42,
-    fixedWindows: WINDOWS,
-    telemetry,
-    signal: new AbortController().signal,
-  });
-  const result = outcome.results[0]!;
-  if (result.status !== 'completed') throw new Error(`${result.id}: ${result.status}: ${result.reason}`);
-  const busy = outcome.samplerStats.reduce((s, x) => s + x.busySeconds, 0);
-  const elapsed = Math.max(0, ...outcome.samplerStats.map((x) => x.elapsedSeconds));
-  return { result, samplerBusyRatio: elapsed > 0 ? busy / elapsed : null };
+function flopmeter(probe: string, params: string[], telemetry = true): ReturnType<typeof measureWith> {
+  return measureWith({ backend: cpuBackend, probe, params, telemetry, threads });
 }
 
 function compile(dir: string): { triad: string; sgemm: string } {
@@ -70,16 +47,7 @@ function compile(dir: string): { triad: string; sgemm: string } {
 }
 
 function runC(path: string, args: string[], env: Record<string, string>): Record<string, number> {
-  const out = execFileSync(path, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
-  return JSON.parse(out) as Record<string, number>;
-}
-
-interface Goal {
-  name: string;
-  ratio: number;
-  target: string;
-  met: boolean | null;
-  detail: string;
+  return JSON.parse(execFileSync(path, args, { env: { ...process.env, ...env }, encoding: 'utf8' })) as Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -93,11 +61,12 @@ async function main(): Promise<void> {
 
     // 1. STREAM triad.
     const n = 2 ** 24;
+    const triadParams = ['stream.op=triad', `stream.n=${n}`];
     const fTriad: number[] = [];
     const cTriad: number[] = [];
     for (let r = 0; r < rounds; r++) {
       cTriad.push(runC(bin.triad, [String(n), String(REFERENCE_SECONDS)], omp).bytesPerSecond!);
-      fTriad.push((await flopmeter('stream', ['stream.op=triad', `stream.n=${n}`])).result.throughput!.value);
+      fTriad.push((await flopmeter('stream', triadParams)).result.throughput!.value);
       console.error(`  triad round ${r + 1}: C ${formatSI(cTriad[r]!, 'B/s')}, flopmeter ${formatSI(fTriad[r]!, 'B/s')}`);
     }
     const triadRatio = median(fTriad) / median(cTriad);
@@ -140,7 +109,7 @@ async function main(): Promise<void> {
       ratio: median(on) / median(off),
       target: 'cost < 1 %',
       met: cost < 0.01,
-      detail: `cost ${(cost * 100).toFixed(2)} % of throughput; sampler thread busy ${(mean(busy) * 100).toFixed(3)} % of one core`,
+      detail: `cost ${(cost * 100).toFixed(2)} % of throughput; sampling thread busy ${(mean(busy) * 100).toFixed(3)} % of one core`,
     });
 
     // 4. Repeatability: five runs each, flopmeter alternating with the C triad, whose own spread is
@@ -150,11 +119,9 @@ async function main(): Promise<void> {
     const repFma: number[] = [];
     for (let r = 0; r < 5; r++) {
       repC.push(runC(bin.triad, [String(n), String(REFERENCE_SECONDS)], omp).bytesPerSecond!);
-      rep.push((await flopmeter('stream', ['stream.op=triad', `stream.n=${n}`])).result.throughput!.value);
+      rep.push((await flopmeter('stream', triadParams)).result.throughput!.value);
       repFma.push((await flopmeter('fma-peak', [])).result.throughput!.value);
     }
-    const spreadOf = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / mean(xs);
-    const rsd = (xs: number[]): string => `${((stdev(xs) / mean(xs)) * 100).toFixed(2)} %`;
     goals.push({
       name: 'repeatability: stream triad, 5 runs',
       ratio: spreadOf(rep),
@@ -162,21 +129,11 @@ async function main(): Promise<void> {
       met: spreadOf(rep) <= 0.02,
       detail: `(max − min)/mean ${(spreadOf(rep) * 100).toFixed(2)} % (rsd ${rsd(rep)}); the C triad alternating with it: ${(spreadOf(repC) * 100).toFixed(2)} % (rsd ${rsd(repC)})`,
     });
-    goals.push({
-      name: 'repeatability: fma-peak, 5 runs',
-      ratio: spreadOf(repFma),
-      target: 'spread ≤ 2 %',
-      met: spreadOf(repFma) <= 0.02,
-      detail: `(max − min)/mean ${(spreadOf(repFma) * 100).toFixed(2)} % (rsd ${rsd(repFma)})`,
-    });
+    goals.push({ name: 'repeatability: fma-peak, 5 runs', ratio: spreadOf(repFma), target: 'spread ≤ 2 %', met: spreadOf(repFma) <= 0.02, detail: `(max − min)/mean ${(spreadOf(repFma) * 100).toFixed(2)} % (rsd ${rsd(repFma)})` });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-
-  console.log('\ngoal                                                   ratio     target        met   detail');
-  for (const g of goals) {
-    console.log(`${g.name.padEnd(54)} ${g.ratio.toFixed(4).padStart(7)}   ${g.target.padEnd(12)}  ${g.met === null ? '—  ' : g.met ? 'yes' : 'NO '}   ${g.detail}`);
-  }
+  printGoals(goals);
   if (values.out) writeFileSync(values.out, `${JSON.stringify({ threads, rounds, goals }, null, 2)}\n`);
 }
 

@@ -1,25 +1,36 @@
 /**
  * fma-peak: compute-bound chains of multiply-adds, y = f^k(x) with
- * f(v) = a·v + b, on float32. Each element-step counts 2 FLOP whether the
- * hardware fuses it or not; the result's engine says which was used.
+ * f(v) = a·v + b. Each element-step counts 2 FLOP whether the hardware fuses
+ * it or not; the result's engine says which was used.
  */
+import { hfround } from '@petamoriken/float16';
 import { defineProbe } from '../src/core/probe.js';
 import { Rng } from '../src/core/random.js';
 
 export interface FmaParams extends Record<string, string | number> {
-  dtype: 'f32';
+  dtype: 'f32' | 'f16';
   n: number;
   k: number;
 }
 
 /**
- * a = 1 − 2^-12 and b = 2^-12 (exact in every float format) make f a
- * contraction towards 1, so values stay in [0, 1] for any k, while after
- * k ≤ 4096 steps the output still depends on the input (a^4096 ≈ 0.37),
- * so a kernel that skipped the work would fail verification.
+ * f is a contraction towards 1 (values stay in [0, 1] for any k) whose
+ * coefficients are exact in the element type. a = 1 − 2^-12 for float32 keeps
+ * the output dependent on the input after k ≤ 4096 steps (a^4096 ≈ 0.37), so a
+ * kernel that skipped the work fails verification; float16 cannot hold
+ * 1 − 2^-12, and uses 1 − 2^-7 (a^128 ≈ 0.37).
  */
-export const FMA_A = 1 - 2 ** -12;
-export const FMA_B = 2 ** -12;
+export const FMA_COEFFICIENTS = {
+  f32: { a: 1 - 2 ** -12, b: 2 ** -12, unitRoundoff: 2 ** -24 },
+  f16: { a: 1 - 2 ** -7, b: 2 ** -7, unitRoundoff: 2 ** -11 },
+} as const;
+/** The float32 coefficients, as the CPU kernel uses them. */
+export const FMA_A = FMA_COEFFICIENTS.f32.a;
+export const FMA_B = FMA_COEFFICIENTS.f32.b;
+
+/** GPU invocations per workgroup; each invocation runs 4 vec4 chains (16 elements). */
+const WG = 128;
+const ELEMENTS_PER_INVOCATION = 16;
 
 export default defineProbe<FmaParams>({
   id: 'fma-peak',
@@ -27,9 +38,9 @@ export default defineProbe<FmaParams>({
   headline: 'flop',
   latencyHeadline: 'p50',
   params: {
-    dtype: { description: 'element type', values: ['f32'] },
-    // 6144 = 48 (the CPU kernel's 12 vector chains) × 128 (a GPU workgroup multiple).
-    n: { description: 'independent chains (elements)', integer: { min: 6144, max: 2 ** 28, multipleOf: 6144 } },
+    dtype: { description: 'element type (float16 on WebGPU adapters with shader-f16)', values: ['f32', 'f16'] },
+    // 6144 = 48 (the CPU kernel's 12 vector chains) × 128, and = 16 elements × 128 invocations × 3 on GPUs.
+    n: { description: 'independent chains (elements)', integer: { min: 6144, max: 2 ** 27, multipleOf: 6144 } },
     k: { description: 'multiply-adds per chain', integer: { min: 16, max: 4096 } },
   },
   presets: {
@@ -37,31 +48,68 @@ export default defineProbe<FmaParams>({
     standard: { dtype: ['f32'], n: [6144 * 16], k: [2048] },
     full: { dtype: ['f32'], n: [6144 * 32], k: [4096] },
   },
+  backendPresets: {
+    // Enough chains for several waves of a large GPU (an H100 keeps ~270 000 invocations resident).
+    webgpu: {
+      quick: { dtype: ['f32', 'f16'], n: [6144 * 16], k: [128] },
+      standard: { dtype: ['f32', 'f16'], n: [6144 * 2048], k: [1024] },
+      full: { dtype: ['f32', 'f16'], n: [6144 * 4096], k: [2048] },
+    },
+  },
   work: ({ n, k }) => ({ flop: 2 * n * k, items: n }),
   memoryBytes: ({ n }) => 2 * 4 * n + 4 * n + 8 * n,
-  inputs: (seed, { n }) => ({ x: new Rng(seed).fill(new Float32Array(n), 0, 1) }),
+  inputs: (seed, { dtype, n }) => {
+    const x = new Rng(seed).fill(new Float32Array(n), 0, 1);
+    if (dtype === 'f16') for (let i = 0; i < n; i++) x[i] = hfround(x[i]!);
+    return { x };
+  },
   // Closed form of the chain: f^k(x) = 1 + a^k (x − 1).
-  reference: (inputs, { k }) => {
+  reference: (inputs, { dtype, k }) => {
     const x = inputs.x!;
-    const ak = FMA_A ** k;
+    const ak = FMA_COEFFICIENTS[dtype].a ** k;
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = 1 + ak * (x[i]! - 1);
     return { values: out };
   },
-  // A-priori bound: each of k steps adds at most 2 roundings of u = 2^-24 to values ≤ 1,
-  // and the contraction (a < 1) does not amplify them: |error| ≤ 2 k u.
-  tolerance: ({ k }) => 2 * k * 2 ** -24,
+  // A-priori bound: each step adds at most 2 roundings of u to values ≤ 1, and the contraction
+  // does not amplify them: |error| ≤ min(2 k u, 2 u / (1 − a)).
+  tolerance: ({ dtype, k }) => {
+    const { a, unitRoundoff: u } = FMA_COEFFICIENTS[dtype];
+    return Math.min(2 * k * u, (2 * u) / (1 - a));
+  },
   impl: {
-    cpu: ({ n, k }, { relaxedSimd }) => ({
-      kind: 'wasm',
-      module: relaxedSimd ? 'fma_relaxed' : 'fma',
-      buffers: [
-        { name: 'x', dtype: 'f32', length: n },
-        { name: 'y', dtype: 'f32', length: n },
-      ],
-      // 12 vector chains of 4 floats per group.
-      phases: [{ entry: 'fma', items: n, align: 48, args: ({ offset, begin, end }) => [offset.x!, offset.y!, FMA_A, FMA_B, k, begin, end] }],
-      output: (read) => read('y'),
-    }),
+    cpu: ({ dtype, n, k }, { relaxedSimd }) => {
+      if (dtype !== 'f32') return { unsupported: 'WebAssembly has no float16 arithmetic' };
+      return {
+        kind: 'wasm',
+        module: relaxedSimd ? 'fma_relaxed' : 'fma',
+        buffers: [
+          { name: 'x', dtype: 'f32', length: n },
+          { name: 'y', dtype: 'f32', length: n },
+        ],
+        // 12 vector chains of 4 floats per group.
+        phases: [{ entry: 'fma', items: n, align: 48, args: ({ offset, begin, end }) => [offset.x!, offset.y!, FMA_A, FMA_B, k, begin, end] }],
+        output: (read) => read('y'),
+      };
+    },
+    webgpu: ({ dtype, n, k }) => {
+      const { a, b } = FMA_COEFFICIENTS[dtype];
+      return {
+        kind: 'wgsl',
+        shader: 'fma-peak',
+        features: dtype === 'f16' ? ['shader-f16'] : [],
+        prelude: {
+          enable: dtype === 'f16' ? ['f16'] : [],
+          alias: { T: dtype },
+          const: { WG: `${WG}u`, K: `${k}u`, A: `${a}f`, B: `${b}f` },
+        },
+        buffers: [
+          { name: 'x', dtype, length: n },
+          { name: 'y', dtype, length: n },
+        ],
+        steps: [{ entry: 'fma_peak', bindings: ['x', 'y'], workgroups: [n / ELEMENTS_PER_INVOCATION / WG, 1, 1] }],
+        output: { buffer: 'y' },
+      };
+    },
   },
 });

@@ -9,16 +9,17 @@ export type LaunchParams = Record<string, never>;
 
 export default defineProbe<LaunchParams>({
   id: 'launch-latency',
-  description: 'Round trip of dispatching a near-empty task to the device (on the CPU: to every worker thread) and seeing it finish.',
+  description: 'Round trip of dispatching a near-empty task to the device and seeing it finish (on the CPU: to every worker thread; on GPUs: submit to completion).',
   headline: 'items',
   latencyHeadline: 'p50',
   params: {},
   presets: { quick: {}, standard: {}, full: {} },
   work: () => ({ items: 1 }),
   memoryBytes: () => 4096,
-  inputs: (seed) => ({ token: Float64Array.of(new Rng(seed).uniform(1, 2)) }),
-  // The output is the fraction of workers that wrote the token: all of them.
-  reference: () => ({ values: Float64Array.of(1) }),
+  // A float32-exact token, so that every backend's copy of it is exact.
+  inputs: (seed) => ({ token: Float64Array.of(Math.fround(new Rng(seed).uniform(1, 2))) }),
+  // The output is the token, read back once every worker (or the GPU) has written it.
+  reference: (inputs) => ({ values: Float64Array.of(inputs.token![0]!) }),
   tolerance: () => 0,
   impl: {
     cpu: (_params, { threads }) => ({
@@ -29,13 +30,23 @@ export default defineProbe<LaunchParams>({
         { name: 'slots', dtype: 'f64', length: threads },
       ],
       phases: [{ entry: 'touch', items: threads, align: 1, args: ({ offset, thread }) => [offset.token!, offset.slots! + 8 * thread] }],
+      // The token when every worker wrote it; NaN (a failed check) when any did not.
       output: (read) => {
-        const token = read('token')[0];
-        const slots = read('slots');
-        let ran = 0;
-        for (const s of slots) if (s === token) ran++;
-        return Float64Array.of(ran / slots.length);
+        const token = read('token')[0]!;
+        return Float64Array.of(read('slots').every((s) => s === token) ? token : NaN);
       },
+    }),
+    webgpu: () => ({
+      kind: 'wgsl',
+      shader: 'launch-latency',
+      buffers: [
+        { name: 'token', dtype: 'f32', length: 1 },
+        { name: 'slot', dtype: 'f32', length: 1 },
+      ],
+      steps: [{ entry: 'touch', bindings: ['token', 'slot'], workgroups: [1, 1, 1] }],
+      // Submit to completion, per dispatch: what a launch costs the caller.
+      timing: 'roundtrip',
+      output: { buffer: 'slot' },
     }),
   },
 });

@@ -19,7 +19,7 @@ export default defineProbe<ReduceParams>({
   },
   presets: {
     quick: { n: [2 ** 23] },
-    // 2^25 floats = 128 MiB: far out of cache.
+    // 2^25 floats = 128 MiB: out of every current CPU's L3 and GPU's L2.
     standard: { n: [2 ** 25] },
     full: { n: [2 ** 27] },
   },
@@ -31,10 +31,29 @@ export default defineProbe<ReduceParams>({
     for (const v of inputs.x!) s += v;
     return { values: Float64Array.of(s) };
   },
-  // Blocked summation: float32 within blocks of at most 256 elements (≤ 16 adds per lane on
-  // the CPU, a shallow tree on GPUs), float64 or a tree across blocks: relative error ≤ ~32 u.
+  // Blocked summation: float32 within blocks (≤ 16 adds per lane on the CPU; on GPUs a few
+  // dozen per invocation, then trees), float64 or a tree across blocks: relative error ≤ ~32 u.
   tolerance: () => 32 * 2 ** -24,
   impl: {
+    webgpu: ({ n }) => {
+      // 1024 workgroups of 256: enough to fill a large GPU, few enough partial sums for one workgroup to finish.
+      const groups = Math.min(1024, Math.ceil(n / 4 / 256));
+      return {
+        kind: 'wgsl',
+        shader: 'reduce',
+        prelude: { const: { WG: '256u', N4: `${n / 4}u`, G: `${groups}u` } },
+        buffers: [
+          { name: 'x', dtype: 'f32', length: n },
+          { name: 'partials', dtype: 'f32', length: groups },
+          { name: 'result', dtype: 'f32', length: 1 },
+        ],
+        steps: [
+          { entry: 'partial', bindings: ['x', 'partials', null], workgroups: [groups, 1, 1] },
+          { entry: 'total', bindings: [null, 'partials', 'result'], workgroups: [1, 1, 1] },
+        ],
+        output: { buffer: 'result' },
+      };
+    },
     cpu: ({ n }, { threads }) => ({
       kind: 'wasm',
       module: 'reduce',

@@ -1,8 +1,9 @@
 /**
- * stream: the four STREAM kernels (McCalpin) on float64 arrays. Bytes are
- * counted as STREAM counts them: every array element read or written once
- * per iteration (copy and scale 16 bytes per element, add and triad 24), with
- * no write-allocate traffic.
+ * stream: the four STREAM kernels (McCalpin). Bytes are counted as STREAM
+ * counts them: every array element read or written once per iteration (copy
+ * and scale two arrays, add and triad three), with no write-allocate traffic.
+ * float64 as STREAM defines it on the CPU; float32 on WebGPU, whose shading
+ * language has no float64.
  */
 import { defineProbe } from '../src/core/probe.js';
 import { Rng } from '../src/core/random.js';
@@ -10,6 +11,7 @@ import { Rng } from '../src/core/random.js';
 export type StreamOp = 'copy' | 'scale' | 'add' | 'triad';
 export interface StreamParams extends Record<string, string | number> {
   op: StreamOp;
+  dtype: 'f64' | 'f32';
   n: number;
 }
 
@@ -24,39 +26,52 @@ const OPS: Record<StreamOp, { reads: string[]; writes: string }> = {
   triad: { reads: ['b', 'c'], writes: 'a' },
 };
 
+const ELEMENT_BYTES = { f64: 8, f32: 4 } as const;
+const ALL_OPS: StreamOp[] = ['copy', 'scale', 'add', 'triad'];
+/** Invocations per workgroup on GPUs: a multiple of every vendor's SIMD width. */
+const WG = 256;
+/** Workgroups per dispatch at most (the grid-stride loop covers the rest). */
+const MAX_GROUPS = 65535;
+
 export default defineProbe<StreamParams>({
   id: 'stream',
-  description: 'STREAM copy, scale, add and triad on float64 arrays; bandwidth in bytes as STREAM counts them (no write-allocate traffic).',
+  description: 'STREAM copy, scale, add and triad; bandwidth in bytes as STREAM counts them (no write-allocate traffic).',
   headline: 'bytes',
   latencyHeadline: 'p50',
   params: {
-    op: { description: 'the STREAM kernel', values: ['copy', 'scale', 'add', 'triad'] },
-    n: { description: 'elements per array (each array should be ≥ 4 × the last-level cache)', integer: { min: 1024, max: 2 ** 27, multipleOf: 1024 } },
+    op: { description: 'the STREAM kernel', values: ALL_OPS },
+    dtype: { description: 'element type (float64 on the CPU, float32 on WebGPU)', values: ['f64', 'f32'] },
+    n: { description: 'elements per array (each array should be ≥ 4 × the last-level cache)', integer: { min: 1024, max: 2 ** 28, multipleOf: 1024 } },
   },
   presets: {
     // 2^22 doubles = 32 MiB per array: ≥ 4 × an 8 MiB L3, the STREAM rule, while staying quick.
-    quick: { op: ['copy', 'scale', 'add', 'triad'], n: [2 ** 22] },
+    quick: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 22] },
     // 2^24 doubles = 128 MiB per array: out of cache on every current server CPU's L3.
-    standard: { op: ['copy', 'scale', 'add', 'triad'], n: [2 ** 24] },
-    full: { op: ['copy', 'scale', 'add', 'triad'], n: [2 ** 26] },
+    standard: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 24] },
+    full: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 26] },
   },
-  work: ({ op, n }) => ({
-    bytes: 8 * n * (OPS[op].reads.length + 1),
+  backendPresets: {
+    // 2^25 floats = 128 MiB per array: 2.5 × an H100's 50 MiB L2.
+    webgpu: {
+      quick: { op: ALL_OPS, dtype: ['f32'], n: [2 ** 22] },
+      standard: { op: ALL_OPS, dtype: ['f32'], n: [2 ** 25] },
+      full: { op: ALL_OPS, dtype: ['f32'], n: [2 ** 27] },
+    },
+  },
+  work: ({ op, dtype, n }) => ({
+    bytes: ELEMENT_BYTES[dtype] * n * (OPS[op].reads.length + 1),
     items: n,
     flop: op === 'copy' ? 0 : op === 'triad' ? 2 * n : n,
   }),
-  // Three arrays on the device, three seeded inputs and one reference on the host.
-  memoryBytes: ({ n }) => 7 * 8 * n,
-  inputs: (seed, { n }) => {
+  // Three arrays on the device, three seeded inputs and one float64 reference on the host.
+  memoryBytes: ({ dtype, n }) => 6 * ELEMENT_BYTES[dtype] * n + 8 * n,
+  inputs: (seed, { dtype, n }) => {
     const rng = new Rng(seed);
-    return {
-      a: rng.fill(new Float64Array(n), 1, 2),
-      b: rng.fill(new Float64Array(n), 1, 2),
-      c: rng.fill(new Float64Array(n), 1, 2),
-    };
+    const make = (): Float32Array | Float64Array => rng.fill(dtype === 'f64' ? new Float64Array(n) : new Float32Array(n), 1, 2);
+    return { a: make(), b: make(), c: make() };
   },
   reference: (inputs, { op, n }) => {
-    const { a, b, c } = inputs as Record<'a' | 'b' | 'c', Float64Array>;
+    const { a, b, c } = inputs as Record<'a' | 'b' | 'c', Float32Array | Float64Array>;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (op === 'copy') out[i] = a[i]!;
@@ -66,10 +81,11 @@ export default defineProbe<StreamParams>({
     }
     return { values: out };
   },
-  // One rounding per operation in float64; a fused multiply-add (GPUs) differs by at most 1 ulp.
-  tolerance: ({ op }) => (op === 'copy' ? 0 : 4 * 2 ** -52),
+  // One rounding per operation in the element type; a fused multiply-add differs by at most 1 ulp.
+  tolerance: ({ op, dtype }) => (op === 'copy' ? 0 : 4 * (dtype === 'f64' ? 2 ** -53 : 2 ** -24)),
   impl: {
-    cpu: ({ op, n }) => {
+    cpu: ({ op, dtype, n }) => {
+      if (dtype !== 'f64') return { unsupported: 'the CPU STREAM kernels are float64, as STREAM defines them' };
       const q = STREAM_SCALAR;
       const args = {
         copy: (o: Record<string, number>) => [o.a!, o.c!],
@@ -84,6 +100,18 @@ export default defineProbe<StreamParams>({
         // 8 doubles (four 128-bit vectors) per loop step.
         phases: [{ entry: op, items: n, align: 8, args: ({ offset, begin, end }) => [...args(offset), begin, end] }],
         output: (read) => read(OPS[op].writes),
+      };
+    },
+    webgpu: ({ op, dtype, n }) => {
+      if (dtype !== 'f32') return { unsupported: 'WGSL has no float64' };
+      const { reads, writes } = OPS[op];
+      return {
+        kind: 'wgsl',
+        shader: 'stream',
+        prelude: { const: { WG: `${WG}u`, N4: `${n / 4}u`, SCALAR: `${STREAM_SCALAR}f` } },
+        buffers: ['a', 'b', 'c'].map((name) => ({ name, dtype: 'f32' as const, length: n })),
+        steps: [{ entry: op, bindings: [reads[0]!, reads[1] ?? null, writes], workgroups: [Math.min(MAX_GROUPS, Math.ceil(n / 4 / WG)), 1, 1] }],
+        output: { buffer: writes },
       };
     },
   },

@@ -29,8 +29,8 @@ export interface DeviceInfo {
 export interface Capabilities {
   /** Largest single allocation, in bytes. */
   maxAllocationBytes: number;
-  /** Memory the device can hold in all, in bytes (host memory for the CPU). */
-  memoryBytes: number;
+  /** Memory the device can hold in all, in bytes (host memory for the CPU); null where the API does not tell. */
+  memoryBytes: number | null;
   /** The iteration timer. */
   timer: TimerInfo;
   /** Free-form feature flags: "wasm-simd128", "relaxed-simd", "shader-f16", ... */
@@ -105,6 +105,8 @@ export interface DeviceSession {
 export interface OpenOptions {
   /** Worker threads for the CPU backend. */
   threads?: number;
+  /** Use the device's own timer where it has one (default true); false times on the host. */
+  deviceTimer?: boolean;
 }
 
 export interface Backend {

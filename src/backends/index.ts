@@ -4,5 +4,6 @@
  */
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
+import { webgpuBackend } from './webgpu/index.js';
 
-export const BACKENDS: readonly Backend[] = [cpuBackend];
+export const BACKENDS: readonly Backend[] = [cpuBackend, webgpuBackend];

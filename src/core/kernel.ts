@@ -75,3 +75,71 @@ export interface CpuBuildContext {
   /** Whether relaxed SIMD (fused multiply-add) is usable in this Node.js. */
   relaxedSimd: boolean;
 }
+
+/** Element types of GPU buffers. f16 needs the adapter's shader-f16 feature. */
+export type GpuDType = 'f32' | 'f16' | 'u32';
+
+export const GPU_DTYPE_BYTES: Record<GpuDType, number> = { f32: 4, f16: 2, u32: 4 };
+
+/**
+ * A GPU buffer. When an input of the same name exists, the buffer starts as a
+ * copy of it (f32 input values are converted to f16 bits for an f16 buffer;
+ * probes give f16-representable values); any other buffer starts as NaN
+ * (0xFFFF… for u32) so that unwritten output fails verification.
+ */
+export interface GpuBufferSpec {
+  name: string;
+  dtype: GpuDType;
+  /** Length in elements. */
+  length: number;
+}
+
+/** One dispatch of an iteration. */
+export interface WgslStep {
+  /** Entry point in the shader. */
+  entry: string;
+  /** The buffer bound at @group(0) @binding(i) is bindings[i]; null where the entry point uses none. */
+  bindings: Array<string | null>;
+  /** Workgroups to dispatch in x, y, z. */
+  workgroups: [number, number, number];
+}
+
+/** Lines flopmeter puts before a WGSL file: the way sizes and element types reach the shader. */
+export interface WgslPrelude {
+  /** `enable` directives, e.g. ["f16"]. */
+  enable?: string[];
+  /** Type aliases, e.g. { T: 'f16' }. */
+  alias?: Record<string, string>;
+  /** Module-scope constants as WGSL literals, e.g. { WG: '256u', A: '0.5f' }. */
+  const?: Record<string, string>;
+}
+
+/** A WGSL kernel from kernels/webgpu/<shader>.wgsl. */
+export interface WebGpuKernelSpec {
+  kind: 'wgsl';
+  shader: string;
+  prelude?: WgslPrelude;
+  /** Adapter features the shader needs (e.g. "shader-f16"). */
+  features?: string[];
+  buffers: GpuBufferSpec[];
+  /** Dispatched in order in one compute pass per iteration. */
+  steps: WgslStep[];
+  /**
+   * How iterations are timed: "device" (timestamp queries around each pass,
+   * batched back to back; the default) or "roundtrip" (each iteration submitted
+   * and awaited on the host: submit-to-completion latency).
+   */
+  timing?: 'device' | 'roundtrip';
+  /** Which buffer to read back for verification, and how to turn it into the probe's output. */
+  output: { buffer: string; transform?: (values: Float32Array) => Float32Array | Float64Array };
+}
+
+/** What a probe's WebGPU builder may take into account. */
+export interface WebGpuBuildContext {
+  /** Adapter features (e.g. "shader-f16", "timestamp-query"). */
+  features: readonly string[];
+  /** Device limits flopmeter asked for (the adapter's own). */
+  limits: Readonly<Record<string, number>>;
+  /** Whether the adapter is a software (fallback) implementation. */
+  software: boolean;
+}

@@ -5,7 +5,7 @@
  * description per backend that can run it.
  */
 import type { Work, WorkKind } from './units.js';
-import type { CpuKernelSpec, CpuBuildContext } from './kernel.js';
+import type { CpuKernelSpec, CpuBuildContext, WebGpuBuildContext, WebGpuKernelSpec } from './kernel.js';
 
 /** A parameter value: a number or one of a fixed set of names. */
 export type ParamValue = number | string;
@@ -53,6 +53,7 @@ export interface Unsupported {
 /** Per-backend implementations. Each is a description the backend interprets. */
 export interface ProbeImpls<P extends Params> {
   cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | Unsupported;
+  webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | Unsupported;
 }
 
 export interface ProbeDefinition<P extends Params = Params> {
@@ -67,6 +68,11 @@ export interface ProbeDefinition<P extends Params = Params> {
   params: { [K in keyof P]: ParamSpec };
   /** Parameter grids per preset. */
   presets: Record<PresetId, ParamGrid<P>>;
+  /**
+   * Grids that replace `presets` on a backend whose devices need other sizes or
+   * element types (e.g. float32 STREAM on WebGPU, which has no float64).
+   */
+  backendPresets?: Partial<Record<string, Record<PresetId, ParamGrid<P>>>>;
   /** Work one iteration does. The only place units of work are counted. */
   work(params: P): Work;
   /** Host bytes the inputs, outputs and reference need; checked before allocating. */
@@ -90,8 +96,13 @@ export type AnyProbe = ProbeDefinition<any>;
  */
 export function defineProbe<P extends Params>(def: ProbeDefinition<P>): ProbeDefinition<P> {
   if (!/^[a-z][a-z0-9-]*$/.test(def.id)) throw new Error(`probe id "${def.id}" must be lower-case kebab-case`);
-  for (const preset of Object.keys(def.presets) as PresetId[]) {
-    const grid = def.presets[preset];
+  const grids: Array<[string, ParamGrid<P>]> = [
+    ...(Object.entries(def.presets) as Array<[string, ParamGrid<P>]>),
+    ...Object.entries(def.backendPresets ?? {}).flatMap(([backend, presets]) =>
+      Object.entries(presets ?? {}).map(([preset, grid]) => [`${backend}/${preset}`, grid] as [string, ParamGrid<P>]),
+    ),
+  ];
+  for (const [preset, grid] of grids) {
     for (const key of Object.keys(def.params)) {
       const values = (grid as Record<string, readonly ParamValue[] | undefined>)[key];
       if (!values || values.length === 0) throw new Error(`probe ${def.id}: preset ${preset} gives no values for "${key}"`);

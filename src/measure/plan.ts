@@ -41,7 +41,13 @@ export interface PlannedProbe {
  * value checked. `all` is every probe there is: an override for a probe that
  * exists but is not selected is checked and then has nothing to apply to.
  */
-export function planProbes(probes: readonly AnyProbe[], preset: PresetId, overrides: readonly ParamOverride[], all: readonly AnyProbe[] = probes): PlannedProbe[] {
+export function planProbes(
+  probes: readonly AnyProbe[],
+  preset: PresetId,
+  overrides: readonly ParamOverride[],
+  all: readonly AnyProbe[] = probes,
+  backend?: string,
+): PlannedProbe[] {
   for (const o of overrides) {
     if (o.probe !== null) {
       const probe = all.find((p) => p.id === o.probe);
@@ -63,7 +69,7 @@ export function planProbes(probes: readonly AnyProbe[], preset: PresetId, overri
     }
   }
   return probes.flatMap((probe) => {
-    const grid: Record<string, readonly ParamValue[]> = { ...probe.presets[preset] };
+    const grid: Record<string, readonly ParamValue[]> = { ...((backend && probe.backendPresets?.[backend]?.[preset]) || probe.presets[preset]) };
     for (const o of overrides) if ((o.probe === null || o.probe === probe.id) && o.key in probe.params) grid[o.key] = o.values;
     return expandGrid(grid).map((params) => ({ probe, params }));
   });

@@ -34,6 +34,8 @@ export type PhaseEvent =
 export interface MeasureContext {
   session: DeviceSession;
   telemetry: Telemetry;
+  /** The telemetry device this device draws its power from (see src/telemetry/devices.ts), or null with why. */
+  telemetryDevice: { id: string; note: string | null } | { id: null; reason: string };
   preset: MeasurePreset;
   criterion: StoppingCriterion;
   /** Minimum window length, seconds (preset and sensor). */
@@ -85,7 +87,8 @@ function checkWindow(t: WindowTiming, signal: AbortSignal): WindowTiming {
 }
 
 /** Which sensor gives this device's window energy: a counter first, else a power reading to integrate. */
-export function energySource(telemetry: Telemetry, device: string): { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string } {
+export function energySource(telemetry: Telemetry, device: string | null, unmatched = 'no telemetry device matched'): { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string } {
+  if (device === null) return { missing: unmatched };
   const { sensors, missing } = telemetry.sensorsOf(device);
   const counter = sensors.find((s) => s.quantity === 'energy' && !s.component);
   if (counter) return { sensor: counter, method: 'counter' };
@@ -96,7 +99,8 @@ export function energySource(telemetry: Telemetry, device: string): { sensor: Se
 }
 
 /** Window energy by every method the device's sensors allow. */
-function windowEnergy(telemetry: Telemetry, device: string, t0: number, t1: number): Pick<WindowRecord, 'energyJoules' | 'counterJoules' | 'integratedJoules'> {
+function windowEnergy(telemetry: Telemetry, device: string | null, t0: number, t1: number): Pick<WindowRecord, 'energyJoules' | 'counterJoules' | 'integratedJoules'> {
+  if (device === null) return { energyJoules: null, counterJoules: null, integratedJoules: null };
   const counterSeries = telemetry.store.get(device, 'energy');
   const powerSeries = telemetry.store.get(device, 'power');
   const counterJoules = counterSeries ? counterEnergy(counterSeries, t0, t1) : null;
@@ -125,8 +129,10 @@ async function warmUp(kernel: PreparedKernel, preset: MeasurePreset, signal: Abo
 /** Measures one probe with one parameter set on one device. Never throws except for an interruption. */
 export async function measure(probe: AnyProbe, params: Params, ctx: MeasureContext): Promise<Result> {
   const { session, telemetry, signal } = ctx;
-  const device = session.device.id;
+  const tdev = ctx.telemetryDevice.id;
+  const unmatched = ctx.telemetryDevice.id === null ? ctx.telemetryDevice.reason : '';
   const result = emptyResult(probe, params, session);
+  if (ctx.telemetryDevice.id !== null && ctx.telemetryDevice.note) result.notes.push(ctx.telemetryDevice.note);
   const unsupported = session.unsupported(probe, params);
   if (unsupported) return { ...result, status: 'skipped', reason: unsupported };
 
@@ -156,7 +162,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     const work = headlineWork(probe, params);
     const histogram = new LatencyHistogram();
     const windows: WindowRecord[] = [];
-    const throttleSensor = telemetry.sensorsOf(device).sensors.find((s) => s.quantity === 'throttle' && !s.component);
+    const throttleSensor = tdev === null ? undefined : telemetry.sensorsOf(tdev).sensors.find((s) => s.quantity === 'throttle' && !s.component);
     let elapsed = 0;
     let decision: StoppingDecision = { stop: false, converged: false };
     while (!decision.stop) {
@@ -169,14 +175,14 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       const part = LatencyHistogram.decode(t.latencyHistogram);
       histogram.add(part);
       part.destroy();
-      const throttle = telemetry.store.get(device, 'throttle');
+      const throttle = tdev === null ? undefined : telemetry.store.get(tdev, 'throttle');
       windows.push({
         startNs: t.startNs,
         endNs: t.endNs,
         seconds: t.seconds,
         iterations: t.iterations,
         throughput: (t.iterations * work) / t.seconds,
-        ...windowEnergy(telemetry, device, t.startNs, t.endNs),
+        ...windowEnergy(telemetry, tdev, t.startNs, t.endNs),
         powerWatts: null,
         throttleReasons: throttle ? throttleNames(flagsSeen(throttle, t.startNs, t.endNs), throttleSensor) : [],
       });
@@ -186,7 +192,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       decision = ctx.criterion.decide({ windowValues: windows.map((x) => x.throughput), elapsedSeconds: elapsed });
     }
 
-    const source = energySource(telemetry, device);
+    const source = energySource(telemetry, tdev, unmatched);
     const summaryInput: SummaryInput = {
       windows,
       workPerIteration: work,
@@ -227,7 +233,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       energy: summary.energy,
       efficiency: summary.efficiency,
       unavailable: summary.unavailable,
-      telemetry: summarizeTelemetry(telemetry, device, first, last, 'sensor' in source ? source.sensor : null),
+      telemetry: tdev === null ? null : summarizeTelemetry(telemetry, tdev, first, last, 'sensor' in source ? source.sensor : null),
       uncertainty: summary.uncertainty,
       windows,
     };

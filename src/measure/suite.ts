@@ -9,6 +9,7 @@ import { CapacityError, UsageError, describeError } from '../core/errors.js';
 import type { AnyProbe, PresetId } from '../core/probe.js';
 import { Rng } from '../core/random.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
+import { matchTelemetryDevice } from '../telemetry/devices.js';
 import { Telemetry } from '../telemetry/service.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
@@ -25,6 +26,8 @@ export interface SuiteOptions {
   /** True when the user named the backends: then an unavailable one is an error, not a note. */
   explicitBackends: boolean;
   probes: readonly AnyProbe[];
+  /** Device ids to use (e.g. ["webgpu1"]); default every device of the selected backends. */
+  devices?: readonly string[];
   /** Every probe there is (overrides may name unselected ones); default: the selected ones. */
   allProbes?: readonly AnyProbe[];
   preset: PresetId;
@@ -108,7 +111,9 @@ function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   const preset = PRESETS[opts.preset];
   const criterion = criterionFor(preset, opts);
-  const planned: PlannedProbe[] = planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
+  // Checks every override before anything is discovered or opened; each backend then gets its own sizes.
+  planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
+  const planFor = (backend: string): PlannedProbe[] => planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend);
 
   const backends: BackendStatus[] = [];
   const devices: DeviceInfo[] = [];
@@ -119,6 +124,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     if (d.available) devices.push(...d.devices);
   }
   if (devices.length === 0) throw new UsageError(`no available backend (${backends.map((b) => `${b.id}: ${b.reason}`).join('; ')})`);
+  if (opts.devices?.length) {
+    const unknown = opts.devices.filter((id) => !devices.some((d) => d.id === id));
+    if (unknown.length) throw new UsageError(`--device ${unknown.join(',')}: no such device; valid: ${devices.map((d) => d.id).join(', ')}`);
+    devices.splice(0, devices.length, ...devices.filter((d) => opts.devices!.includes(d.id)));
+  }
 
   const sessions: DeviceSession[] = [];
   let telemetry: Telemetry | null = null;
@@ -132,7 +142,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     // Refuse sizes that cannot fit before allocating anything.
     const available = opts.availableMemoryBytes ?? availableMemory();
     for (const session of sessions) {
-      for (const { probe, params } of planned) {
+      for (const { probe, params } of planFor(session.device.backend)) {
         if (session.unsupported(probe, params)) continue;
         try {
           session.checkCapacity(probe, params, available);
@@ -148,10 +158,17 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       : Telemetry.disabled(HOST_CPU_DEVICE);
     const tel = telemetry;
 
-    const windowSeconds = new Map(sessions.map((s) => [s.device.id, windowSecondsFor(preset, tel.sensorsOf(s.device.id).sensors)]));
+    const matches = new Map(sessions.map((s) => [s.device.id, matchTelemetryDevice(s.device, tel.devices, HOST_CPU_DEVICE)]));
+    const telemetryOf = (device: string): string | null => matches.get(device)!.id;
+    const windowSeconds = new Map(
+      sessions.map((s) => {
+        const t = telemetryOf(s.device.id);
+        return [s.device.id, windowSecondsFor(preset, t === null ? [] : tel.sensorsOf(t).sensors)];
+      }),
+    );
     const minWindows = opts.fixedWindows ?? preset.window.minWindows;
     const items = sessions.flatMap((session) =>
-      planned.map((p) => ({ session, ...p, id: emptyResult(p.probe, p.params, session).id })),
+      planFor(session.device.backend).map((p) => ({ session, ...p, id: emptyResult(p.probe, p.params, session).id })),
     ).map((x, index) => ({
       ...x,
       planned: { index, id: x.id, device: x.session.device.id, estimateSeconds: estimateSeconds(preset, windowSeconds.get(x.session.device.id)!, minWindows) },
@@ -167,21 +184,28 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
         results.push({ ...emptyResult(item.probe, item.params, item.session), status: 'aborted', reason: 'interrupted before it started' });
         continue;
       }
-      if (!(device in idle)) {
-        if (hasPowerSensor(tel, device)) opts.onProgress?.({ type: 'idle', device, seconds: preset.idleSeconds });
-        idle[device] = await idleBaseline(tel, device, preset.idleSeconds, opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
+      // One idle baseline per telemetry device (a software adapter shares the CPU's).
+      const tdev = telemetryOf(device);
+      const idleKey = tdev ?? device;
+      if (!(idleKey in idle)) {
+        if (tdev !== null && hasPowerSensor(tel, tdev)) opts.onProgress?.({ type: 'idle', device: idleKey, seconds: preset.idleSeconds });
+        idle[idleKey] =
+          tdev === null
+            ? { watts: null, reason: (matches.get(device) as { reason: string }).reason }
+            : await idleBaseline(tel, tdev, preset.idleSeconds, opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
       }
       opts.onProgress?.({ type: 'start', item: item.planned });
       const result = await measure(item.probe, item.params, {
         session: item.session,
         telemetry: tel,
+        telemetryDevice: matches.get(device)!,
         preset,
         criterion,
         windowSeconds: windowSeconds.get(device)!,
         seed: opts.seed,
         rng,
         signal: opts.signal,
-        idleWatts: idle[device]!.watts,
+        idleWatts: idle[idleKey]!.watts,
         onPhase: (event) => opts.onProgress?.({ type: 'phase', item: item.planned, event }),
       });
       results.push(result);

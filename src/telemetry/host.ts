@@ -109,6 +109,7 @@ export async function createHostSampler(options: SamplerOptions): Promise<Sample
   let previous = hasStat ? parseProcStat(read(statPath) ?? '') : new Map<string, { busy: number; total: number }>();
   return {
     id: 'host',
+    devices: [{ id: device, vendor: 'cpu', name: 'host CPU', pciBusId: null }],
     sensors,
     missing,
     periodSeconds: options.periodSeconds ?? DEFAULT_PERIOD_SECONDS,

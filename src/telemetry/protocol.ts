@@ -1,6 +1,7 @@
 /** Messages between the telemetry service (main thread) and its worker. */
 import type { SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
+import type { TelemetryDevice } from './devices.js';
 
 /** Per-sampler bookkeeping: how much the sampling itself costs, and how often it failed. */
 export interface SamplerStats {
@@ -20,7 +21,7 @@ export type ToTelemetry =
   | { type: 'stop' };
 
 export type FromTelemetry =
-  | { type: 'ready'; sensors: SensorInfo[]; missing: MissingSensor[] }
+  | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[] }
   | { type: 'samples'; samples: Sample[] }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };

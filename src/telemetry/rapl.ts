@@ -115,6 +115,7 @@ export async function createRaplSampler(options: SamplerOptions): Promise<Sample
   const counters = zones.map((z) => new WrappingCounter(z.maxRangeUj));
   return {
     id: 'rapl',
+    devices: sensors.length ? [{ id: device, vendor: 'cpu', name: 'host CPU', pciBusId: null }] : [],
     sensors,
     missing,
     periodSeconds: options.periodSeconds ?? DEFAULT_PERIOD_SECONDS,

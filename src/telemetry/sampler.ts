@@ -3,9 +3,12 @@
  * worker so that sampling never runs on the measuring threads.
  */
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
+import type { TelemetryDevice } from './devices.js';
 
 export interface Sampler {
   readonly id: string;
+  /** The physical devices its samples are about. */
+  readonly devices: TelemetryDevice[];
   /** Sensors it reads. */
   readonly sensors: SensorInfo[];
   /** Sensors it looked for and could not read, with why. */
@@ -26,7 +29,7 @@ export interface SamplerOptions {
   periodSeconds?: number;
   /** Root of the powercap tree (tests point it at a fixture). */
   powercapRoot?: string;
-  /** Roots of procfs and sysfs for the host sampler (tests point them at fixtures). */
+  /** Roots of procfs and sysfs for the host and hwmon samplers (tests point them at fixtures). */
   procRoot?: string;
   sysRoot?: string;
 }

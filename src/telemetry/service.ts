@@ -9,6 +9,7 @@ import { SampleStore } from './store.js';
 import type { SamplerOptions } from './sampler.js';
 import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
 import type { MissingSensor, SensorInfo } from './types.js';
+import type { TelemetryDevice } from './devices.js';
 
 export interface TelemetryOptions {
   /** Sampler names (src/telemetry/index.ts). */
@@ -18,6 +19,8 @@ export interface TelemetryOptions {
 
 export class Telemetry {
   readonly store = new SampleStore();
+  /** Physical devices the samplers see. */
+  devices: TelemetryDevice[] = [];
   sensors: SensorInfo[] = [];
   missing: MissingSensor[] = [];
   stats: SamplerStats[] = [];
@@ -42,6 +45,7 @@ export class Telemetry {
     const ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromTelemetry) => {
         if (msg.type === 'ready') {
+          t.devices = msg.devices;
           t.sensors = msg.sensors;
           t.missing = msg.missing;
           resolve();

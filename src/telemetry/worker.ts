@@ -9,6 +9,7 @@ import { SAMPLERS } from './index.js';
 import type { Sampler } from './sampler.js';
 import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
+import type { TelemetryDevice } from './devices.js';
 
 if (!parentPort) throw new Error('telemetry worker: must run as a worker thread');
 const port = parentPort;
@@ -59,6 +60,7 @@ function snapshot(): SamplerStats[] {
 async function init(names: string[], options: Parameters<(typeof SAMPLERS)[string]>[0]): Promise<void> {
   const sensors: SensorInfo[] = [];
   const missing: MissingSensor[] = [];
+  const devices = new Map<string, TelemetryDevice>();
   for (const name of names) {
     const factory = SAMPLERS[name];
     if (!factory) {
@@ -68,6 +70,7 @@ async function init(names: string[], options: Parameters<(typeof SAMPLERS)[strin
     try {
       const s = await factory(options);
       samplers.push(s);
+      for (const d of s.devices) if (!devices.has(d.id)) devices.set(d.id, d);
       sensors.push(...s.sensors);
       missing.push(...s.missing);
       stats.set(s.id, { sampler: s.id, reads: 0, errors: 0, lastError: null, busySeconds: 0, elapsedSeconds: 0 });
@@ -81,7 +84,7 @@ async function init(names: string[], options: Parameters<(typeof SAMPLERS)[strin
     timers.push(setInterval(() => void readOne(s), s.periodSeconds * 1000));
   }
   timers.push(setInterval(sendPending, BATCH_PERIOD_MS));
-  post({ type: 'ready', sensors, missing });
+  post({ type: 'ready', devices: [...devices.values()], sensors, missing });
 }
 
 port.on('message', (msg: ToTelemetry) => {

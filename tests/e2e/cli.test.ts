@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, expectValidReport, removeDir, runCli, tempDir } from '../helpers.js';
+import { BIN, expectValidReport, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
 
 const dir = tempDir('cli-');
 afterAll(() => removeDir(dir));
@@ -90,9 +90,40 @@ describe('flopmeter (the built CLI)', () => {
     }
   });
 
+  it('runs on the WebGPU backend and lists its adapters', async (ctx) => {
+    const listed = JSON.parse((await runCli(['devices', '--json'])).stdout);
+    const webgpu = listed.backends.find((b: { id: string }) => b.id === 'webgpu');
+    requireComponent(ctx, webgpu?.available === true, `a WebGPU adapter (${webgpu?.reason})`);
+    const adapter = listed.devices.find((d: { backend: string }) => d.backend === 'webgpu');
+    expect(adapter.identity).toHaveProperty('isFallbackAdapter');
+    const out = join(dir, 'webgpu.json');
+    const r = await runCli(['run', '-b', 'webgpu', '-d', adapter.id, '-p', 'reduce,launch-latency', ...FAST, '-o', out]);
+    expect(r.code).toBe(0);
+    const report = readReport(out);
+    expect(report.results.map((x) => [x.device, x.status])).toEqual([
+      [adapter.id, 'completed'],
+      [adapter.id, 'completed'],
+    ]);
+    expect((report.results[0]!.latency as { timer: { kind: string } }).timer.kind).toBe(adapter.identity.features.includes('timestamp-query') ? 'device' : 'host-monotonic');
+  });
+
+  it('refuses, before running, a WebGPU size over the adapter’s binding limit', async (ctx) => {
+    const listed = JSON.parse((await runCli(['devices', '--json'])).stdout);
+    const adapter = listed.devices.find((d: { backend: string }) => d.backend === 'webgpu');
+    requireComponent(ctx, adapter !== undefined, 'a WebGPU adapter');
+    const limit: number = adapter.limits.maxStorageBufferBindingSize;
+    if (limit >= 2 ** 30) ctx.skip(`this adapter binds ${limit} bytes, more than the largest STREAM array`);
+    const n = 2 ** Math.ceil(Math.log2(limit / 4 + 1));
+    const r = await runCli(['run', '-b', 'webgpu', '-p', 'stream', '--param', `stream.n=${n}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`more than the adapter's maxStorageBufferBindingSize`);
+    expect(r.stderr).toContain(`(${limit} bytes)`);
+  });
+
   describe('bad input: exit 2, a message naming the bad value and the valid ones, nothing run', () => {
     const cases: Array<[string, string[], RegExp]> = [
-      ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu/],
+      ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu, webgpu/],
+      ['an unknown device', ['run', '--device', 'gpu7', '-p', 'launch-latency'], /--device gpu7: no such device; valid: cpu0/],
       ['an unknown probe', ['run', '--probe', 'stream,linpack'], /--probe linpack: unknown probe; valid: stream, fma-peak, gemm, reduce, launch-latency/],
       ['an unknown preset', ['run', '--preset', 'fast'], /--preset fast: unknown preset; valid: quick, standard, full/],
       ['a parameter value outside its rules', ['run', '-p', 'gemm', '--param', 'gemm.n=100'], /gemm\.n=100: must be a multiple of 64/],
@@ -132,7 +163,7 @@ describe('flopmeter (the built CLI)', () => {
     const out = join(dir, 'interrupted.json');
     // Under a pseudo-terminal (util-linux `script`), as a person runs it: the progress display
     // shows, and Ctrl-C is the terminal's interrupt character, not a signal sent by the test.
-    const cmd = `${process.execPath} ${BIN} run -p stream,launch-latency --preset quick --param stream.op=copy --param stream.n=2^18 --windows 15 -o ${out}`;
+    const cmd = `${process.execPath} ${BIN} run -b cpu -p stream,launch-latency --preset quick --param stream.op=copy --param stream.n=2^18 --windows 15 -o ${out}`;
     const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let pressed = false;
@@ -147,7 +178,7 @@ describe('flopmeter (the built CLI)', () => {
       child.on('close', resolve);
     });
     expect(pressed).toBe(true);
-    expect(output).toMatch(/\[1\/2\] [^·]+, ~[^·]+ left · cpu0\/stream\/op=copy,n=262144 · window \d+/); // the progress display
+    expect(output).toMatch(/\[1\/2\] [^·]+, ~[^·]+ left · cpu0\/stream\/op=copy,dtype=f64,n=262144 · window \d+/); // the progress display
     expect(output).toMatch(/interrupted: finishing the current step/);
     expect(code).toBe(130);
     const report = readReport(out);

@@ -15,7 +15,7 @@ describe('parameter overrides', () => {
   it('replaces the preset grid of the probes that have the parameter', () => {
     const plan = planProbes([findProbe('stream')!, findProbe('gemm')!], 'quick', [parseOverride('gemm.n=1024'), parseOverride('stream.op=triad')]);
     expect(plan.map((p) => `${p.probe.id}:${JSON.stringify(p.params)}`)).toEqual([
-      'stream:{"op":"triad","n":4194304}',
+      'stream:{"op":"triad","dtype":"f64","n":4194304}',
       'gemm:{"dtype":"f32","n":1024}',
     ]);
   });

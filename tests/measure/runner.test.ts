@@ -7,7 +7,7 @@ import { fixedWindowsCriterion } from '../../src/measure/stopping.js';
 import { Telemetry } from '../../src/telemetry/service.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
 import stream from '../../probes/stream.js';
-import { openCpu } from '../probes/run-on-cpu.js';
+import { openCpu } from '../probes/run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));
@@ -17,6 +17,7 @@ function context(signal = new AbortController().signal): MeasureContext {
   return {
     session: cpu,
     telemetry: Telemetry.disabled('cpu0'),
+    telemetryDevice: { id: 'cpu0', note: null },
     preset: PRESETS.quick,
     criterion: fixedWindowsCriterion(3),
     windowSeconds: 0.05,
@@ -43,7 +44,7 @@ const halfCopy = defineProbe({
 describe('the procedure for one result', () => {
   it('verifies, warms up, measures windows and summarises', async () => {
     const phases: string[] = [];
-    const r = await measure(stream, { op: 'triad', n: 1 << 18 }, { ...context(), onPhase: (e) => phases.push(e.phase) });
+    const r = await measure(stream, { op: 'triad', dtype: 'f64', n: 1 << 18 }, { ...context(), onPhase: (e) => phases.push(e.phase) });
     expect(r.status).toBe('completed');
     expect(r.check!.passed).toBe(true);
     expect(r.windows).toHaveLength(3);
@@ -61,7 +62,7 @@ describe('the procedure for one result', () => {
   });
 
   it('marks a result invalid, with no throughput, when the output does not match the reference', async () => {
-    const r = await measure(halfCopy, { op: 'copy', n: 1 << 16 }, context());
+    const r = await measure(halfCopy, { op: 'copy', dtype: 'f64', n: 1 << 16 }, context());
     expect(r.status).toBe('invalid');
     expect(r.throughput).toBeNull();
     expect(r.check!.passed).toBe(false);
@@ -75,14 +76,14 @@ describe('the procedure for one result', () => {
       id: 'no-kernel',
       impl: { cpu: (p, ctx) => ({ ...(stream.impl.cpu!(p, ctx) as object), module: 'does-not-exist' }) as never },
     });
-    const r = await measure(missing, { op: 'copy', n: 1 << 12 }, context());
+    const r = await measure(missing, { op: 'copy', dtype: 'f64', n: 1 << 12 }, context());
     expect(r.status).toBe('errored');
     expect(r.reason).toMatch(/does-not-exist/);
   });
 
   it('skips a probe the backend has no implementation for', async () => {
     const gpuOnly = defineProbe({ ...stream, id: 'gpu-only', impl: {} });
-    const r = await measure(gpuOnly, { op: 'copy', n: 1024 }, context());
+    const r = await measure(gpuOnly, { op: 'copy', dtype: 'f64', n: 1024 }, context());
     expect(r).toMatchObject({ status: 'skipped', reason: 'probe gpu-only has no CPU implementation' });
   });
 
@@ -92,7 +93,7 @@ describe('the procedure for one result', () => {
       controller.abort();
       cpu.abort();
     }, 300);
-    const r = await measure(stream, { op: 'copy', n: 1 << 16 }, { ...context(controller.signal), criterion: fixedWindowsCriterion(1000), windowSeconds: 0.2 });
+    const r = await measure(stream, { op: 'copy', dtype: 'f64', n: 1 << 16 }, { ...context(controller.signal), criterion: fixedWindowsCriterion(1000), windowSeconds: 0.2 });
     expect(r.status).toBe('aborted');
     expect(r.reason).toMatch(/interrupted/);
   });

@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runSuite, type SuiteOptions } from '../../src/measure/suite.js';
 import { buildReport } from '../../src/report/build.js';
 import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { webgpuBackend } from '../../src/backends/webgpu/index.js';
 import { parseOverride } from '../../src/measure/plan.js';
 import { UsageError } from '../../src/core/errors.js';
 import { findProbe } from '../../probes/index.js';
-import { expectValidReport, liveRapl, removeDir, tempDir } from '../helpers.js';
+import { expectValidReport, liveRapl, removeDir, requireComponent, tempDir } from '../helpers.js';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => cleanup.splice(0).reverse().forEach((f) => f()));
@@ -51,6 +52,27 @@ describe('a whole run', () => {
     const report = await buildReport({ outcome, argv: ['run'], seed: 7, backends: ['cpu'], probes: ['reduce', 'launch-latency'], params: [], telemetry: true });
     expectValidReport(report);
     expect(report.status).toBe('complete');
+  });
+
+  it('runs on WebGPU too; a software adapter draws its power from the CPU’s RAPL counter', async (ctx) => {
+    const d = await webgpuBackend.discover();
+    requireComponent(ctx, d.available, `a WebGPU adapter (${d.available ? '' : d.reason})`);
+    const root = tempDir('rapl-');
+    const rapl = liveRapl(root, 30);
+    cleanup.push(() => rapl.stop(), () => removeDir(root));
+    const outcome = await runSuite(
+      options({ backends: [cpuBackend, webgpuBackend], powercapRoot: root, probes: [findProbe('reduce')!], overrides: [parseOverride('reduce.n=2^18')] }),
+    );
+    expect(outcome.results.map((r) => `${r.device}:${r.status}`)).toEqual(['cpu0:completed', 'webgpu0:completed']);
+    const gpu = outcome.results[1]!;
+    expect(gpu.latency!.timer.kind).toBe('device');
+    if (d.devices[0]!.identity.software) {
+      expect(gpu.power!.value).toBeGreaterThan(28);
+      expect(gpu.power!.value).toBeLessThan(32);
+      expect(gpu.notes.join(' ')).toMatch(/software adapter/);
+      expect(Object.keys(outcome.idle)).toEqual(['cpu0']); // one idle baseline for the shared sensor
+    }
+    expectValidReport(await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu', 'webgpu'], probes: ['reduce'], params: [], telemetry: true }));
   });
 
   it('without a power sensor, reports power as missing with the reason, and the report still conforms', async () => {

@@ -3,7 +3,7 @@ import gemm from '../../probes/gemm.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
 import { findBlas } from '../../src/backends/cpu/blas.js';
 import { requireComponent } from '../helpers.js';
-import { openCpu, runProbeOnCpu } from './run-on-cpu.js';
+import { openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));

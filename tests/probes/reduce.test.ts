@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reduce from '../../probes/reduce.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
-import { openCpu, runProbeOnCpu } from './run-on-cpu.js';
+import { openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import stream, { STREAM_SCALAR } from '../../probes/stream.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
-import { openCpu, runProbeOnCpu } from './run-on-cpu.js';
+import { openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));
@@ -9,25 +9,25 @@ afterAll(async () => cpu.close());
 
 describe('stream', () => {
   it('counts bytes as STREAM does', () => {
-    expect(stream.work({ op: 'copy', n: 1000 }).bytes).toBe(16_000);
-    expect(stream.work({ op: 'scale', n: 1000 }).bytes).toBe(16_000);
-    expect(stream.work({ op: 'add', n: 1000 }).bytes).toBe(24_000);
-    expect(stream.work({ op: 'triad', n: 1000 })).toEqual({ bytes: 24_000, items: 1000, flop: 2000 });
+    expect(stream.work({ op: 'copy', dtype: 'f64', n: 1000 }).bytes).toBe(16_000);
+    expect(stream.work({ op: 'scale', dtype: 'f64', n: 1000 }).bytes).toBe(16_000);
+    expect(stream.work({ op: 'add', dtype: 'f64', n: 1000 }).bytes).toBe(24_000);
+    expect(stream.work({ op: 'triad', dtype: 'f64', n: 1000 })).toEqual({ bytes: 24_000, items: 1000, flop: 2000 });
   });
 
   it('has seeded, non-constant inputs and a reference that follows the STREAM definitions', () => {
-    const inputs = stream.inputs(1, { op: 'triad', n: 1024 });
+    const inputs = stream.inputs(1, { op: 'triad', dtype: 'f64', n: 1024 });
     const { a, b, c } = inputs as Record<string, Float64Array>;
     expect(new Set(a).size).toBe(1024);
-    expect(stream.reference(inputs, { op: 'copy', n: 1024 }).values[7]).toBe(a![7]);
-    expect(stream.reference(inputs, { op: 'scale', n: 1024 }).values[7]).toBe(STREAM_SCALAR * c![7]!);
-    expect(stream.reference(inputs, { op: 'add', n: 1024 }).values[7]).toBe(a![7]! + b![7]!);
-    expect(stream.reference(inputs, { op: 'triad', n: 1024 }).values[7]).toBe(b![7]! + STREAM_SCALAR * c![7]!);
+    expect(stream.reference(inputs, { op: 'copy', dtype: 'f64', n: 1024 }).values[7]).toBe(a![7]);
+    expect(stream.reference(inputs, { op: 'scale', dtype: 'f64', n: 1024 }).values[7]).toBe(STREAM_SCALAR * c![7]!);
+    expect(stream.reference(inputs, { op: 'add', dtype: 'f64', n: 1024 }).values[7]).toBe(a![7]! + b![7]!);
+    expect(stream.reference(inputs, { op: 'triad', dtype: 'f64', n: 1024 }).values[7]).toBe(b![7]! + STREAM_SCALAR * c![7]!);
   });
 
   for (const op of ['copy', 'scale', 'add', 'triad'] as const) {
     it(`${op} runs on the CPU backend and matches the reference exactly`, async () => {
-      const r = await runProbeOnCpu(cpu, stream, { op, n: 1 << 16 });
+      const r = await runProbeOnCpu(cpu, stream, { op, dtype: 'f64', n: 1 << 16 });
       expect(r.engine).toBe('wasm-simd128');
       expect(r.check).toMatchObject({ passed: true, maxRelError: 0, compared: 1 << 16 });
       expect(r.window.iterations).toBeGreaterThanOrEqual(2);
@@ -38,7 +38,7 @@ describe('stream', () => {
   it('covers an array that does not split evenly among threads', async () => {
     const odd = await openCpu(3);
     try {
-      const r = await runProbeOnCpu(odd, stream, { op: 'triad', n: 1024 * 7 });
+      const r = await runProbeOnCpu(odd, stream, { op: 'triad', dtype: 'f64', n: 1024 * 7 });
       expect(r.check.passed).toBe(true);
     } finally {
       await odd.close();

@@ -18,6 +18,7 @@ import { PROBES } from '../../../probes/index.js';
 
 export interface RunArgs {
   backend?: string[];
+  device?: string[];
   probe?: string[];
   preset: string;
   param?: string[];
@@ -43,6 +44,7 @@ export const runCommand: CommandSpec = {
   builder: (y: Argv) =>
     y
       .option('backend', { alias: 'b', type: 'string', array: true, describe: 'Backends to use (comma-separated or repeated); default: every available one' })
+      .option('device', { alias: 'd', type: 'string', array: true, describe: 'Devices to use, by id (see `flopmeter devices`), e.g. webgpu1; default: every device of the selected backends' })
       .option('probe', { alias: 'p', type: 'string', array: true, describe: 'Probes to run (comma-separated or repeated); default: all. See `flopmeter probes`' })
       .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
       .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
@@ -79,6 +81,7 @@ export const runCommand: CommandSpec = {
         backends,
         explicitBackends: args.backend !== undefined,
         probes,
+        devices: splitList(args.device),
         allProbes: PROBES,
         preset,
         overrides,

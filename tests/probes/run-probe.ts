@@ -1,8 +1,10 @@
 /**
- * Runs a probe once on the real CPU backend and checks its output the way a
- * run does, for the probe tests.
+ * Runs a probe once on a real backend and checks its output the way a run
+ * does, for the probe tests: the CPU backend, and WebGPU on whatever adapter
+ * Dawn finds (Mesa's lavapipe in CI).
  */
 import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { webgpuBackend } from '../../src/backends/webgpu/index.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
 import type { AnyProbe, Params } from '../../src/core/probe.js';
 import { verify } from '../../src/measure/verify.js';
@@ -14,7 +16,14 @@ export async function openCpu(threads = 2): Promise<DeviceSession> {
   return cpuBackend.open(d.devices[0]!, { threads });
 }
 
-export interface CpuRun {
+/** The first WebGPU adapter, or null (with the reason) when there is none. */
+export async function openWebGpu(): Promise<{ session: DeviceSession | null; reason: string }> {
+  const d = await webgpuBackend.discover();
+  if (!d.available) return { session: null, reason: d.reason };
+  return { session: await webgpuBackend.open(d.devices[0]!, {}), reason: '' };
+}
+
+export interface ProbeRun {
   engine: string;
   check: Check;
   output: Float32Array | Float64Array;
@@ -22,7 +31,7 @@ export interface CpuRun {
   window: { iterations: number; seconds: number };
 }
 
-export async function runProbeOnCpu(session: DeviceSession, probe: AnyProbe, params: Params, seed = 42): Promise<CpuRun> {
+export async function runProbe(session: DeviceSession, probe: AnyProbe, params: Params, seed = 42): Promise<ProbeRun> {
   const inputs = probe.inputs(seed, params);
   const reference = probe.reference(inputs, params);
   const kernel = await session.prepare(probe, params, inputs);

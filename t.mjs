@@ -1,0 +1,22 @@
+import { create, globals } from 'webgpu';
+const { GPUBufferUsage, GPUMapMode } = globals;
+const gpu = create(['disable-dawn-features=timestamp_quantization']);
+const a = await gpu.requestAdapter();
+const dev = await a.requestDevice({ requiredFeatures: ['timestamp-query'] });
+const mod = dev.createShaderModule({ code: `@group(0) @binding(0) var<storage, read_write> x: array<f32>; @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { var v = x[id.x]; for (var i = 0; i < 1000; i++) { v = fma(v, 0.999, 0.001); } x[id.x] = v; }` });
+const buf = dev.createBuffer({ size: 65536*4, usage: GPUBufferUsage.STORAGE });
+const p = dev.createComputePipeline({ layout: 'auto', compute: { module: mod, entryPoint: 'main' } });
+const bg = dev.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] });
+const B = 8;
+const qs = dev.createQuerySet({ type: 'timestamp', count: 2 * B });
+const res = dev.createBuffer({ size: 16 * B, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+const rb = dev.createBuffer({ size: 16 * B, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+const enc = dev.createCommandEncoder();
+for (let i = 0; i < B; i++) { const pass = enc.beginComputePass({ timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2*i, endOfPassWriteIndex: 2*i+1 } }); pass.setPipeline(p); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(1024); pass.end(); }
+enc.resolveQuerySet(qs, 0, 2 * B, res, 0); enc.copyBufferToBuffer(res, 0, rb, 0, 16 * B);
+const t0 = performance.now(); dev.queue.submit([enc.finish()]);
+await rb.mapAsync(GPUMapMode.READ); const t1 = performance.now();
+const ts = new BigUint64Array(rb.getMappedRange().slice(0));
+console.log('host ms', (t1 - t0).toFixed(2));
+for (let i = 0; i < B; i++) console.log(i, Number(ts[2*i+1] - ts[2*i]) / 1e6, 'ms', i ? Number(ts[2*i] - ts[2*i-1]) / 1e3 + ' us gap' : '');
+console.log('lost?'); dev.destroy(); const info = await dev.lost; console.log(info.reason, info.message);
