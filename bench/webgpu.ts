@@ -17,12 +17,13 @@ import { gpuFor, loadDawn } from '../src/backends/webgpu/dawn.js';
 import { formatSI } from '../src/core/units.js';
 import { percentile } from '../src/measure/stats.js';
 import { measureWith, printGoals, torchReference, type Goal } from './reference.js';
+import type * as TfCore from '@tensorflow/tfjs-core';
 
 const { values } = parseArgs({ options: { device: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
 const rounds = Number(values.rounds ?? 3);
 const median = (xs: number[]): number => percentile(xs, 50);
 
-type Tf = typeof import('@tensorflow/tfjs-core');
+type Tf = typeof TfCore;
 let tfjs: Promise<Tf> | undefined;
 
 /** TensorFlow.js with its WebGPU backend on the given adapter, set up once per process. */

@@ -109,7 +109,7 @@ describe('a whole run', () => {
     const started = Date.now();
     const run = runSuite(options({ probes: [findProbe('stream')!], overrides: [parseOverride('stream.n=2^24')], availableMemoryBytes: 2 ** 29 }));
     await expect(run).rejects.toThrow(UsageError);
-    await expect(run).rejects.toThrow(/cpu0\/stream\/op=copy,n=16777216: needs 896\.0 MiB of host memory, but only 512\.0 MiB/);
+    await expect(run).rejects.toThrow(/cpu0\/stream\/op=copy,dtype=f64,n=16777216: needs 896\.0 MiB of host memory, but only 512\.0 MiB/);
     const huge = runSuite(options({ probes: [findProbe('reduce')!], overrides: [parseOverride('reduce.n=2^29')], availableMemoryBytes: 2 ** 31 }));
     await expect(huge).rejects.toThrow(/needs 4\.0 GiB of host memory/);
     expect(Date.now() - started).toBeLessThan(10_000);
