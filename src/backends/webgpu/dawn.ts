@@ -87,7 +87,8 @@ export function describeAdapter(index: number, ref: AdapterRef, adapter: GPUAdap
   return {
     id: `webgpu${index}`,
     backend: 'webgpu',
-    name: info.description || ref.name,
+    // Dawn's adapter name is the product ("NVIDIA H100 80GB HBM3"); its description is often the driver.
+    name: ref.backend === 'default' ? info.description || ref.name : ref.name,
     vendor: info.vendor || null,
     kind: software ? 'other' : 'gpu',
     identity: {
