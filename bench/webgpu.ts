@@ -3,9 +3,10 @@
  * references measured in the same run on the same adapter:
  *   1. gemm f32 (n = 1024; and 4096 on a GPU) against TensorFlow.js's WebGPU
  *      backend doing the same matMul on the same Dawn adapter;
- *   2. on an NVIDIA GPU with PyTorch: stream triad against PyTorch's
- *      device-to-device copy bandwidth (bytes read + written), and gemm f32 at
- *      n = 4096 against torch.matmul in float32 (cuBLAS SGEMM, TF32 off).
+ *   2. on a GPU: stream triad against the CUDA backend's triad on the same GPU
+ *      and against PyTorch's device-to-device copy bandwidth (bytes read +
+ *      written), and gemm f32 at n = 4096 against torch.matmul in float32
+ *      (cuBLAS SGEMM, TF32 off).
  * Options: --device ID (default: the first hardware adapter, else the first),
  * --rounds N (default 3), --out FILE (also write the figures as JSON).
  */
@@ -13,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { webgpuBackend, adapterRefOf } from '../src/backends/webgpu/index.js';
+import { cudaBackend } from '../src/backends/cuda/index.js';
 import { gpuFor, loadDawn } from '../src/backends/webgpu/dawn.js';
 import { formatSI } from '../src/core/units.js';
 import { percentile } from '../src/measure/stats.js';
@@ -89,12 +91,26 @@ async function main(): Promise<void> {
   }
 
   if (hardware) {
-    const triadN = 2 ** 27; // 512 MiB per array
+    const triadN = 2 ** 27; // 512 MiB per float32 array
+    const webgpuTriad = (await measureWith({ backend: webgpuBackend, device: device.id, probe: 'stream', params: ['stream.op=triad', 'stream.dtype=f32', `stream.n=${triadN}`] })).result;
+    const cuda = await cudaBackend.discover();
+    if (cuda.available) {
+      // The same bytes through the CUDA backend (float64, 16-byte accesses), on the same GPU.
+      const cudaTriad = (await measureWith({ backend: cudaBackend, probe: 'stream', params: ['stream.op=triad', 'stream.dtype=f64', `stream.n=${triadN / 2}`] })).result;
+      const ratio = webgpuTriad.throughput!.value / cudaTriad.throughput!.value;
+      goals.push({
+        name: 'stream triad vs the CUDA backend’s triad',
+        ratio,
+        target: '≥ 0.8',
+        met: ratio >= 0.8,
+        detail: `${formatSI(webgpuTriad.throughput!.value, 'B/s')} vs ${formatSI(cudaTriad.throughput!.value, 'B/s')} (${cuda.devices[0]!.name})`,
+      });
+    }
     const copyRef = torchReference(['copy', String(4 * triadN)]);
     if ('error' in copyRef) {
       goals.push({ name: 'stream triad vs PyTorch D2D copy', ratio: null, target: '≥ 0.75', met: null, detail: `no reference: ${copyRef.error}` });
     } else {
-      const triad = (await measureWith({ backend: webgpuBackend, device: device.id, probe: 'stream', params: ['stream.op=triad', 'stream.dtype=f32', `stream.n=${triadN}`] })).result;
+      const triad = webgpuTriad;
       const ratio = triad.throughput!.value / Number(copyRef.bytesPerSecond);
       goals.push({ name: 'stream triad vs PyTorch device-to-device copy', ratio, target: '≥ 0.75', met: ratio >= 0.75, detail: `${formatSI(triad.throughput!.value, 'B/s')} vs ${formatSI(Number(copyRef.bytesPerSecond), 'B/s')} (${copyRef.device})` });
     }

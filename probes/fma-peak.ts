@@ -5,6 +5,7 @@
  */
 import { hfround } from '@petamoriken/float16';
 import { defineProbe } from '../src/core/probe.js';
+import { toF16Bits } from '../src/core/precision.js';
 import { Rng } from '../src/core/random.js';
 
 export interface FmaParams extends Record<string, string | number> {
@@ -28,7 +29,7 @@ export const FMA_COEFFICIENTS = {
 export const FMA_A = FMA_COEFFICIENTS.f32.a;
 export const FMA_B = FMA_COEFFICIENTS.f32.b;
 
-/** GPU invocations per workgroup; each invocation runs 4 vec4 chains (16 elements). */
+/** GPU invocations per workgroup (threads per block); each runs 16 elements (4 vec4 / 8 half2 chains). */
 const WG = 128;
 const ELEMENTS_PER_INVOCATION = 16;
 
@@ -49,7 +50,12 @@ export default defineProbe<FmaParams>({
     full: { dtype: ['f32'], n: [6144 * 32], k: [4096] },
   },
   backendPresets: {
-    // Enough chains for several waves of a large GPU (an H100 keeps ~270 000 invocations resident).
+    // Enough chains for several waves of a large GPU (an H100 keeps ~270 000 threads resident).
+    cuda: {
+      quick: { dtype: ['f32', 'f16'], n: [6144 * 64], k: [256] },
+      standard: { dtype: ['f32', 'f16'], n: [6144 * 2048], k: [1024] },
+      full: { dtype: ['f32', 'f16'], n: [6144 * 4096], k: [2048] },
+    },
     webgpu: {
       quick: { dtype: ['f32', 'f16'], n: [6144 * 16], k: [128] },
       standard: { dtype: ['f32', 'f16'], n: [6144 * 2048], k: [1024] },
@@ -90,6 +96,29 @@ export default defineProbe<FmaParams>({
         // 12 vector chains of 4 floats per group.
         phases: [{ entry: 'fma', items: n, align: 48, args: ({ offset, begin, end }) => [offset.x!, offset.y!, FMA_A, FMA_B, k, begin, end] }],
         output: (read) => read('y'),
+      };
+    },
+    cuda: ({ dtype, n, k }) => {
+      const { a, b } = FMA_COEFFICIENTS[dtype];
+      // 16 elements per thread (four float4 or eight half2 chains), 128 threads per block.
+      const grid: [number, number, number] = [n / ELEMENTS_PER_INVOCATION / WG, 1, 1];
+      const half2 = (v: number): number => {
+        const bits = toF16Bits([v, v]);
+        return bits[0]! | (bits[1]! << 16);
+      };
+      return {
+        kind: 'cuda',
+        source: 'fma-peak',
+        buffers: [
+          { name: 'x', dtype, length: n },
+          { name: 'y', dtype, length: n },
+        ],
+        launches: [
+          dtype === 'f32'
+            ? { kernel: 'fma_f32', grid, block: [WG, 1, 1], args: [{ buffer: 'x' }, { buffer: 'y' }, { f32: a }, { f32: b }, { i32: k }] }
+            : { kernel: 'fma_f16x2', grid, block: [WG, 1, 1], args: [{ buffer: 'x' }, { buffer: 'y' }, { u32: half2(a) >>> 0 }, { u32: half2(b) >>> 0 }, { i32: k }] },
+        ],
+        output: { buffer: 'y' },
       };
     },
     webgpu: ({ dtype, n, k }) => {

@@ -2,22 +2,22 @@
  * gemm: matrix multiply C = A·B, square n × n, row-major, 2n³ FLOP. Through
  * the field's tuned library where there is one (the system BLAS on the CPU),
  * with flopmeter's own kernel as the fallback; the result's engine says which
- * ran. float32, and float16 (float32 accumulation) on WebGPU adapters with
- * shader-f16.
+ * ran. float32 everywhere; TF32, float16 and bfloat16 (float32 accumulation)
+ * through cuBLAS; float16 on WebGPU adapters with shader-f16.
  */
-import { hfround } from '@petamoriken/float16';
 import { defineProbe } from '../src/core/probe.js';
 import { Rng } from '../src/core/random.js';
+import { roundTo } from '../src/core/precision.js';
 
 export interface GemmParams extends Record<string, string | number> {
-  dtype: 'f32' | 'f16';
+  dtype: 'f32' | 'tf32' | 'f16' | 'bf16';
   n: number;
 }
 
 /** Entries of C checked against the float64 reference (a full check would cost 2n³ in JavaScript). */
 const CHECKED_ENTRIES = 4096;
-const UNIT_ROUNDOFF = { f32: 2 ** -24, f16: 2 ** -11 } as const;
-const BYTES = { f32: 4, f16: 2 } as const;
+/** Bytes per element on the device (TF32 is float32 data, rounded inside the tensor cores). */
+const BYTES = { f32: 4, tf32: 4, f16: 2, bf16: 2 } as const;
 
 /**
  * WGSL tiling, measured. GPUs (H100 through Dawn/Vulkan, n = 4096): 128 × 128
@@ -40,7 +40,7 @@ export default defineProbe<GemmParams>({
   headline: 'flop',
   latencyHeadline: 'p50',
   params: {
-    dtype: { description: 'element type (float16 with float32 accumulation on WebGPU adapters with shader-f16)', values: ['f32', 'f16'] },
+    dtype: { description: 'element type: f32; tf32, f16, bf16 (float32 accumulation) on CUDA; f16 on WebGPU with shader-f16', values: ['f32', 'tf32', 'f16', 'bf16'] },
     // Multiples of 64 suit every kernel's tiling (8-column panels on the CPU, 64 × 64 tiles on GPUs).
     n: { description: 'matrix size (n × n)', integer: { min: 64, max: 16384, multipleOf: 64 } },
   },
@@ -50,6 +50,11 @@ export default defineProbe<GemmParams>({
     full: { dtype: ['f32'], n: [1024, 2048, 4096] },
   },
   backendPresets: {
+    cuda: {
+      quick: { dtype: ['f32', 'tf32', 'f16', 'bf16'], n: [1024] },
+      standard: { dtype: ['f32', 'tf32', 'f16', 'bf16'], n: [2048, 4096, 8192] },
+      full: { dtype: ['f32', 'tf32', 'f16', 'bf16'], n: [4096, 8192, 16384] },
+    },
     webgpu: {
       quick: { dtype: ['f32', 'f16'], n: [256] },
       standard: { dtype: ['f32', 'f16'], n: [1024, 2048, 4096] },
@@ -63,11 +68,9 @@ export default defineProbe<GemmParams>({
     const rng = new Rng(seed);
     const A = rng.fill(new Float32Array(n * n), -1, 1);
     const B = rng.fill(new Float32Array(n * n), -1, 1);
-    if (dtype === 'f16') {
-      for (let i = 0; i < n * n; i++) {
-        A[i] = hfround(A[i]!);
-        B[i] = hfround(B[i]!);
-      }
+    if (dtype === 'f16' || dtype === 'bf16') {
+      roundTo(A, dtype);
+      roundTo(B, dtype);
     }
     return { A, B };
   },
@@ -97,10 +100,40 @@ export default defineProbe<GemmParams>({
     }
     return { values, indices, scale };
   },
-  // The classic bound for an n-term float32 dot product, |error| ≤ γ_n Σ|a b| with γ_n ≈ n 2^-24,
-  // plus the rounding of the result to the element type (|C| ≤ Σ|a b|).
-  tolerance: ({ n, dtype }) => n * 2 ** -24 + (dtype === 'f16' ? UNIT_ROUNDOFF.f16 : 0),
+  // The classic bound for an n-term float32 dot product, |error| ≤ γ_n Σ|a b| with γ_n ≈ n 2^-24
+  // (doubled for tensor cores, whose float32 accumulation may truncate), plus: TF32 rounds each
+  // input to 11 significant bits (2 · 2^-11 per product); float16 and bfloat16 round the result
+  // (2^-11, 2^-8; |C| ≤ Σ|a b|).
+  tolerance: ({ n, dtype }) => {
+    if (dtype === 'f32') return n * 2 ** -24;
+    if (dtype === 'tf32') return n * 2 ** -23 + 2 * 2 ** -11;
+    return n * 2 ** -23 + (dtype === 'f16' ? 2 ** -11 : 2 ** -8);
+  },
   impl: {
+    cuda: ({ n, dtype }) => {
+      const data = dtype === 'tf32' ? 'f32' : dtype;
+      return {
+        kind: 'cublas-gemm',
+        precision: dtype,
+        n,
+        a: 'A',
+        b: 'B',
+        c: 'C',
+        buffers: ['A', 'B', 'C'].map((name) => ({ name, dtype: data, length: n * n })),
+        output: { buffer: 'C' },
+        // flopmeter's own CUDA kernel: float32, 128 × 128 tiles.
+        fallback:
+          dtype === 'f32' && n % 128 === 0
+            ? {
+                kind: 'cuda',
+                source: 'gemm',
+                buffers: ['A', 'B', 'C'].map((name) => ({ name, dtype: 'f32' as const, length: n * n })),
+                launches: [{ kernel: 'sgemm_tiled', grid: [n / 128, n / 128, 1], block: [256, 1, 1], args: [{ buffer: 'A' }, { buffer: 'B' }, { buffer: 'C' }, { i32: n }] }],
+                output: { buffer: 'C' },
+              }
+            : null,
+      };
+    },
     cpu: ({ n, dtype }) => {
       if (dtype !== 'f32') return { unsupported: 'the CPU GEMM is float32 (BLAS sgemm)' };
       return {
@@ -126,6 +159,7 @@ export default defineProbe<GemmParams>({
       };
     },
     webgpu: ({ n, dtype }, { software }) => {
+      if (dtype === 'tf32' || dtype === 'bf16') return { unsupported: `WGSL has no ${dtype === 'tf32' ? 'TF32 arithmetic' : 'bfloat16 type'}` };
       const t = tiling(n, software);
       const c = Object.fromEntries(Object.entries({ N: n, ...t }).map(([k, v]) => [k, `${v}u`]));
       return {

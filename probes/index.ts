@@ -8,8 +8,9 @@ import fmaPeak from './fma-peak.js';
 import gemm from './gemm.js';
 import reduce from './reduce.js';
 import launchLatency from './launch-latency.js';
+import transfer from './transfer.js';
 
-export const PROBES: readonly AnyProbe[] = [stream, fmaPeak, gemm, reduce, launchLatency];
+export const PROBES: readonly AnyProbe[] = [stream, fmaPeak, gemm, reduce, launchLatency, transfer];
 
 /** A probe by id, or undefined. */
 export function findProbe(id: string): AnyProbe | undefined {

@@ -36,6 +36,18 @@ export default defineProbe<LaunchParams>({
         return Float64Array.of(read('slots').every((s) => s === token) ? token : NaN);
       },
     }),
+    cuda: () => ({
+      kind: 'cuda',
+      source: 'launch-latency',
+      buffers: [
+        { name: 'token', dtype: 'f32', length: 1 },
+        { name: 'slot', dtype: 'f32', length: 1 },
+      ],
+      launches: [{ kernel: 'touch', grid: [1, 1, 1], block: [32, 1, 1], args: [{ buffer: 'token' }, { buffer: 'slot' }] }],
+      // cuLaunchKernel to cuStreamSynchronize, per launch: what a launch costs the caller.
+      timing: 'roundtrip',
+      output: { buffer: 'slot' },
+    }),
     webgpu: () => ({
       kind: 'wgsl',
       shader: 'launch-latency',

@@ -35,6 +35,24 @@ export default defineProbe<ReduceParams>({
   // dozen per invocation, then trees), float64 or a tree across blocks: relative error ≤ ~32 u.
   tolerance: () => 32 * 2 ** -24,
   impl: {
+    cuda: ({ n }, { smCount, maxThreadsPerSm }) => {
+      // Two blocks of 256 per resident slot: enough in flight to saturate memory.
+      const groups = Math.min(Math.ceil(n / 4 / 256), 2 * smCount * Math.max(1, Math.floor(maxThreadsPerSm / 256)));
+      return {
+        kind: 'cuda',
+        source: 'reduce',
+        buffers: [
+          { name: 'x', dtype: 'f32', length: n },
+          { name: 'partials', dtype: 'f32', length: groups },
+          { name: 'result', dtype: 'f32', length: 1 },
+        ],
+        launches: [
+          { kernel: 'reduce_partial', grid: [groups, 1, 1], block: [256, 1, 1], args: [{ buffer: 'x' }, { buffer: 'partials' }, { u64: n / 4 }] },
+          { kernel: 'reduce_total', grid: [1, 1, 1], block: [1024, 1, 1], args: [{ buffer: 'partials' }, { buffer: 'result' }, { i32: groups }] },
+        ],
+        output: { buffer: 'result' },
+      };
+    },
     webgpu: ({ n }) => {
       // 1024 workgroups of 256: enough to fill a large GPU, few enough partial sums for one workgroup to finish.
       const groups = Math.min(1024, Math.ceil(n / 4 / 256));

@@ -51,6 +51,12 @@ export default defineProbe<StreamParams>({
     full: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 26] },
   },
   backendPresets: {
+    // float64 as BabelStream defaults to on GPUs; 2^25 doubles = 256 MiB per array, 5 × an H100's L2.
+    cuda: {
+      quick: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 22] },
+      standard: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 25] },
+      full: { op: ALL_OPS, dtype: ['f64'], n: [2 ** 27] },
+    },
     // 2^25 floats = 128 MiB per array: 2.5 × an H100's 50 MiB L2.
     webgpu: {
       quick: { op: ALL_OPS, dtype: ['f32'], n: [2 ** 22] },
@@ -100,6 +106,26 @@ export default defineProbe<StreamParams>({
         // 8 doubles (four 128-bit vectors) per loop step.
         phases: [{ entry: op, items: n, align: 8, args: ({ offset, begin, end }) => [...args(offset), begin, end] }],
         output: (read) => read(OPS[op].writes),
+      };
+    },
+    cuda: ({ op, dtype, n }) => {
+      const perVector = dtype === 'f64' ? 2 : 4; // 16-byte accesses: double2 or float4
+      const n16 = n / perVector;
+      const q = dtype === 'f64' ? { f64: STREAM_SCALAR } : { f32: STREAM_SCALAR };
+      const len = { u64: n16 };
+      const args = {
+        copy: [{ buffer: 'a' }, { buffer: 'c' }, len],
+        scale: [{ buffer: 'c' }, { buffer: 'b' }, q, len],
+        add: [{ buffer: 'a' }, { buffer: 'b' }, { buffer: 'c' }, len],
+        triad: [{ buffer: 'b' }, { buffer: 'c' }, { buffer: 'a' }, q, len],
+      }[op];
+      return {
+        kind: 'cuda',
+        source: 'stream',
+        buffers: ['a', 'b', 'c'].map((name) => ({ name, dtype, length: n })),
+        // One vector per thread, as BabelStream launches it.
+        launches: [{ kernel: `stream_${op}_${dtype}`, grid: [Math.ceil(n16 / WG), 1, 1], block: [WG, 1, 1], args }],
+        output: { buffer: OPS[op].writes },
       };
     },
     webgpu: ({ op, dtype, n }) => {

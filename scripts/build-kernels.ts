@@ -1,14 +1,18 @@
 /**
  * Build step: compiles kernels/cpu/*.wat to dist/kernels/cpu/*.wasm with wabt
  * (SIMD, threads and relaxed SIMD enabled at parse time; whether the running
- * Node.js accepts a module is decided at run time by WebAssembly.validate),
- * and records the build's provenance in dist/build-info.json.
+ * Node.js accepts a module is decided at run time by WebAssembly.validate);
+ * compiles kernels/cuda/*.cu to PTX with nvcc where it is installed (the
+ * fallback for hosts without NVRTC); and records the build's provenance in
+ * dist/build-info.json.
  */
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 import { packageRoot } from '../src/core/paths.js';
+import { findNvcc, PTX_ARCH } from '../src/backends/cuda/nvcc.js';
 
 const root = packageRoot();
 const srcDir = join(root, 'kernels', 'cpu');
@@ -30,6 +34,23 @@ async function main(): Promise<void> {
   }
   await writeFile(join(root, 'dist', 'build-info.json'), JSON.stringify(buildInfo(), null, 2));
   console.log(`built ${files.length} CPU kernels into ${outDir}`);
+  buildPtx();
+}
+
+/** PTX for every CUDA kernel, for hosts whose driver has no NVRTC beside it. */
+function buildPtx(): void {
+  const nvcc = findNvcc();
+  const cudaOut = join(root, 'dist', 'kernels', 'cuda');
+  if (!nvcc) {
+    console.log('nvcc not found: no PTX fallback built (CUDA hosts then need NVRTC)');
+    return;
+  }
+  mkdirSync(cudaOut, { recursive: true });
+  const sources = readdirSync(join(root, 'kernels', 'cuda')).filter((f) => f.endsWith('.cu')).sort();
+  for (const f of sources) {
+    execFileSync(nvcc, ['--ptx', `-arch=${PTX_ARCH}`, '-o', join(cudaOut, f.replace(/\.cu$/, '.ptx')), join(root, 'kernels', 'cuda', f)], { stdio: 'inherit' });
+  }
+  console.log(`built ${sources.length} CUDA kernels as ${PTX_ARCH} PTX into ${cudaOut}`);
 }
 
 function buildInfo(): { commit: string | null; dirty: boolean | null; builtAt: string } {

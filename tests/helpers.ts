@@ -21,6 +21,13 @@ export function requireComponent(ctx: TestContext, available: boolean, what: str
   ctx.skip(`${what} is not available here`);
 }
 
+/** Skips a test that needs real hardware (tests/device/), printing why; never a CI failure. */
+export function requireDevice(ctx: TestContext, available: boolean, why: string): void {
+  if (available) return;
+  console.warn(`skipped (needs real hardware): ${why}`);
+  ctx.skip(why);
+}
+
 export function tempDir(prefix = 'flopmeter-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

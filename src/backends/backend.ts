@@ -6,7 +6,7 @@
  */
 import type { AnyProbe, Inputs, Params } from '../core/probe.js';
 
-export type BackendId = 'cpu' | 'webgpu' | 'cuda';
+export type BackendId = 'cpu' | 'cuda' | 'webgpu';
 
 /** Identity of a device as found: never changed by flopmeter. */
 export interface DeviceInfo {

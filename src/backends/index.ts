@@ -5,5 +5,6 @@
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
 import { webgpuBackend } from './webgpu/index.js';
+import { cudaBackend } from './cuda/index.js';
 
-export const BACKENDS: readonly Backend[] = [cpuBackend, webgpuBackend];
+export const BACKENDS: readonly Backend[] = [cpuBackend, cudaBackend, webgpuBackend];

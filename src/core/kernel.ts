@@ -143,3 +143,77 @@ export interface WebGpuBuildContext {
   /** Whether the adapter is a software (fallback) implementation. */
   software: boolean;
 }
+
+/** Element types of CUDA buffers. */
+export type CudaDType = 'f64' | 'f32' | 'f16' | 'bf16' | 'u32';
+
+export const CUDA_DTYPE_BYTES: Record<CudaDType, number> = { f64: 8, f32: 4, f16: 2, bf16: 2, u32: 4 };
+
+/**
+ * A CUDA buffer. As on the GPU: an input of the same name fills it (converted
+ * to f16/bf16 bits where needed; probes give representable values), anything
+ * else starts as NaN so that unwritten output fails verification.
+ */
+export interface CudaBufferSpec {
+  name: string;
+  dtype: CudaDType;
+  length: number;
+}
+
+/** One kernel argument: a buffer's device pointer, or a scalar of a C type. */
+export type CudaArg = { buffer: string } | { f32: number } | { f64: number } | { i32: number } | { u32: number } | { u64: number };
+
+export interface CudaLaunch {
+  /** extern "C" function name in the source. */
+  kernel: string;
+  grid: [number, number, number];
+  block: [number, number, number];
+  sharedBytes?: number;
+  args: CudaArg[];
+}
+
+/** flopmeter's own kernel from kernels/cuda/<source>.cu (NVRTC, or nvcc's PTX). */
+export interface CudaKernelSpec {
+  kind: 'cuda';
+  source: string;
+  buffers: CudaBufferSpec[];
+  /** Launched in order on one stream per iteration. */
+  launches: CudaLaunch[];
+  /** "device": CUDA events around each iteration (default); "roundtrip": launch to completion on the host. */
+  timing?: 'device' | 'roundtrip';
+  output: { buffer: string; transform?: (values: Float32Array | Float64Array) => Float32Array | Float64Array };
+}
+
+/** Square row-major GEMM through cuBLAS (cublasGemmEx), with an own kernel where cuBLAS is absent. */
+export interface CublasGemmSpec {
+  kind: 'cublas-gemm';
+  precision: 'f32' | 'tf32' | 'f16' | 'bf16';
+  n: number;
+  a: string;
+  b: string;
+  c: string;
+  buffers: CudaBufferSpec[];
+  output: { buffer: string };
+  /** Used without cuBLAS; null when no own kernel covers this precision. */
+  fallback: CudaKernelSpec | null;
+}
+
+/** Host↔device copies of `bytes` through cuMemcpy*Async, from pinned or pageable host memory. */
+export interface CudaTransferSpec {
+  kind: 'cuda-transfer';
+  direction: 'h2d' | 'd2h';
+  memory: 'pinned' | 'pageable';
+  /** The input (float32) that is copied; its bytes are the transfer. */
+  input: string;
+}
+
+export type CudaSpec = CudaKernelSpec | CublasGemmSpec | CudaTransferSpec;
+
+/** What a probe's CUDA builder may take into account. */
+export interface CudaBuildContext {
+  computeCapability: [number, number];
+  smCount: number;
+  maxThreadsPerSm: number;
+  /** Whether cuBLAS is loaded. */
+  cublas: boolean;
+}

@@ -5,7 +5,7 @@
  * description per backend that can run it.
  */
 import type { Work, WorkKind } from './units.js';
-import type { CpuKernelSpec, CpuBuildContext, WebGpuBuildContext, WebGpuKernelSpec } from './kernel.js';
+import type { CpuKernelSpec, CpuBuildContext, CudaBuildContext, CudaSpec, WebGpuBuildContext, WebGpuKernelSpec } from './kernel.js';
 
 /** A parameter value: a number or one of a fixed set of names. */
 export type ParamValue = number | string;
@@ -54,6 +54,7 @@ export interface Unsupported {
 export interface ProbeImpls<P extends Params> {
   cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | Unsupported;
   webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | Unsupported;
+  cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | Unsupported;
 }
 
 export interface ProbeDefinition<P extends Params = Params> {

@@ -9,7 +9,7 @@ import { CapacityError, UsageError, describeError } from '../core/errors.js';
 import type { AnyProbe, PresetId } from '../core/probe.js';
 import { Rng } from '../core/random.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
-import { matchTelemetryDevice } from '../telemetry/devices.js';
+import { matchTelemetryDevice, type TelemetryDevice, type TelemetryMatch } from '../telemetry/devices.js';
 import { Telemetry } from '../telemetry/service.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
@@ -26,6 +26,8 @@ export interface SuiteOptions {
   /** True when the user named the backends: then an unavailable one is an error, not a note. */
   explicitBackends: boolean;
   probes: readonly AnyProbe[];
+  /** True when the user named the probes: then a probe a backend cannot run is a skipped result, not left out. */
+  explicitProbes?: boolean;
   /** Device ids to use (e.g. ["webgpu1"]); default every device of the selected backends. */
   devices?: readonly string[];
   /** Every probe there is (overrides may name unselected ones); default: the selected ones. */
@@ -43,6 +45,8 @@ export interface SuiteOptions {
   telemetry: boolean;
   /** Root of the powercap tree (tests). */
   powercapRoot?: string;
+  /** Sampling rate of the GPU samplers (NVML, nvidia-smi, amdgpu), Hz. */
+  gpuSampleHz?: number;
   /** Host memory that sizes may use, bytes (default: what the host and its cgroup allow now). */
   availableMemoryBytes?: number;
   signal: AbortSignal;
@@ -77,6 +81,9 @@ export interface SuiteOutcome {
   idle: Record<string, IdleBaseline>;
   sensors: SensorInfo[];
   missing: MissingSensor[];
+  /** Physical devices telemetry saw, and what the samplers said about themselves. */
+  telemetryDevices: TelemetryDevice[];
+  telemetryNotes: string[];
   samplerStats: SamplerStats[];
   preset: MeasurePreset;
   criterion: StoppingCriterion;
@@ -91,6 +98,11 @@ export const HOST_CPU_DEVICE = 'cpu0';
 export function windowSecondsFor(preset: MeasurePreset, sensors: readonly SensorInfo[]): number {
   const sensorMin = preset.honourSensorWindow ? Math.max(0, ...sensors.map((s) => s.minWindowSeconds ?? 0)) : 0;
   return Math.max(preset.window.minSeconds, sensorMin);
+}
+
+/** An unmatched device's reason, with what the samplers said about themselves (e.g. why NVML is not there). */
+function explainMatch(m: TelemetryMatch, notes: readonly string[]): TelemetryMatch {
+  return m.id === null && notes.length ? { id: null, reason: `${m.reason} (${notes.join('; ')})` } : m;
 }
 
 function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriterion {
@@ -113,7 +125,10 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   const criterion = criterionFor(preset, opts);
   // Checks every override before anything is discovered or opened; each backend then gets its own sizes.
   planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
-  const planFor = (backend: string): PlannedProbe[] => planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend);
+  const planFor = (backend: string): PlannedProbe[] =>
+    planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend).filter(
+      (p) => opts.explicitProbes || backend in p.probe.impl, // a default run leaves out what a backend has no kernel for
+    );
 
   const backends: BackendStatus[] = [];
   const devices: DeviceInfo[] = [];
@@ -135,9 +150,16 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   const onAbort = (): void => sessions.forEach((s) => s.abort());
   opts.signal.addEventListener('abort', onAbort, { once: true });
   try {
+    // A device that cannot be opened errors its own results; the run goes on with the others.
+    const unopened = new Map<string, string>();
     for (const device of devices) {
       const backend = opts.backends.find((b) => b.id === device.backend)!;
-      sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
+      try {
+        sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        unopened.set(device.id, `could not open ${device.id}: ${describeError(err)}`);
+      }
     }
     // Refuse sizes that cannot fit before allocating anything.
     const available = opts.availableMemoryBytes ?? availableMemory();
@@ -154,11 +176,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     }
 
     telemetry = opts.telemetry
-      ? await Telemetry.start({ samplers: DEFAULT_SAMPLERS, options: { cpuDevice: HOST_CPU_DEVICE, ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}) } })
+      ? await Telemetry.start({
+          samplers: DEFAULT_SAMPLERS,
+          options: {
+            cpuDevice: HOST_CPU_DEVICE,
+            ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}),
+            ...(opts.gpuSampleHz ? { gpuPeriodSeconds: 1 / opts.gpuSampleHz } : {}),
+          },
+        })
       : Telemetry.disabled(HOST_CPU_DEVICE);
     const tel = telemetry;
 
-    const matches = new Map(sessions.map((s) => [s.device.id, matchTelemetryDevice(s.device, tel.devices, HOST_CPU_DEVICE)]));
+    const matches = new Map(sessions.map((s) => [s.device.id, explainMatch(matchTelemetryDevice(s.device, tel.devices, HOST_CPU_DEVICE), tel.notes)]));
     const telemetryOf = (device: string): string | null => matches.get(device)!.id;
     const windowSeconds = new Map(
       sessions.map((s) => {
@@ -178,6 +207,10 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     const rng = new Rng(opts.seed ^ 0x51ed);
     const idle: Record<string, IdleBaseline> = {};
     const results: Result[] = [];
+    for (const device of devices.filter((d) => unopened.has(d.id))) {
+      const stand = { device: { id: device.id, backend: device.backend } };
+      for (const p of planFor(device.backend)) results.push({ ...emptyResult(p.probe, p.params, stand), status: 'errored', reason: unopened.get(device.id)! });
+    }
     for (const item of items) {
       const device = item.session.device.id;
       if (opts.signal.aborted) {
@@ -219,6 +252,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       idle,
       sensors: tel.sensors,
       missing: tel.missing,
+      telemetryDevices: tel.devices,
+      telemetryNotes: tel.notes,
       samplerStats: tel.stats,
       preset,
       criterion,

@@ -41,7 +41,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
       telemetry: req.telemetry,
     },
     idle: outcome.idle,
-    telemetry: { sensors: outcome.sensors, missing: outcome.missing, samplers: outcome.samplerStats },
+    telemetry: { devices: outcome.telemetryDevices, sensors: outcome.sensors, missing: outcome.missing, notes: outcome.telemetryNotes, samplers: outcome.samplerStats },
     results: outcome.results,
   };
 }

@@ -8,6 +8,7 @@ import type { Result } from '../measure/result.js';
 import type { BackendStatus } from '../measure/suite.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
+import type { TelemetryDevice } from '../telemetry/devices.js';
 
 export const REPORT_SCHEMA = 'flopmeter/report@1';
 
@@ -63,6 +64,6 @@ export interface Report {
   devices: DeviceInfo[];
   config: RunConfig;
   idle: Record<string, IdleBaseline>;
-  telemetry: { sensors: SensorInfo[]; missing: MissingSensor[]; samplers: SamplerStats[] };
+  telemetry: { devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[]; samplers: SamplerStats[] };
   results: Result[];
 }

@@ -107,7 +107,7 @@ export async function createAmdgpuSampler(options: SamplerOptions): Promise<Samp
     devices: cards.map((c) => c.device),
     sensors,
     missing,
-    periodSeconds: options.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
+    periodSeconds: options.gpuPeriodSeconds ?? DEFAULT_PERIOD_SECONDS,
     counter: false,
     read(): Sample[] {
       const t = monotonicNs();

@@ -19,11 +19,14 @@ export interface TelemetryDevice {
   name: string;
   /** PCI bus id "dddd:bb:dd.f", lower case, where there is one. */
   pciBusId: string | null;
+  /** Identity and settings as found (UUID, driver, power limit, ...), for listings and reports. */
+  identity?: Record<string, string | number | boolean | null>;
 }
 
 export type TelemetryMatch = { id: string; note: string | null } | { id: null; reason: string };
 
-function normalisePci(id: unknown): string | null {
+/** "dddd:bb:dd.f" in lower case from the ways drivers write a PCI bus id; null when it is not one. */
+export function normalisePci(id: unknown): string | null {
   if (typeof id !== 'string' || id === '') return null;
   // NVML writes "00000000:17:00.0"; sysfs "0000:17:00.0".
   const m = /^(?:[0-9a-f]*?)([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(id.trim());

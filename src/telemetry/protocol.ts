@@ -21,7 +21,7 @@ export type ToTelemetry =
   | { type: 'stop' };
 
 export type FromTelemetry =
-  | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[] }
+  | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
   | { type: 'samples'; samples: Sample[] }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };

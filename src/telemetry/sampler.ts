@@ -13,6 +13,8 @@ export interface Sampler {
   readonly sensors: SensorInfo[];
   /** Sensors it looked for and could not read, with why. */
   readonly missing: MissingSensor[];
+  /** What the sampler has to say about itself (its library, or why it has nothing). */
+  readonly notes?: string[];
   /** Period between reads, seconds. */
   readonly periodSeconds: number;
   /** True for accumulating counters, which are also read on demand at window edges. */
@@ -29,6 +31,8 @@ export interface SamplerOptions {
   periodSeconds?: number;
   /** Root of the powercap tree (tests point it at a fixture). */
   powercapRoot?: string;
+  /** Period of the GPU samplers (NVML, nvidia-smi, amdgpu), seconds. */
+  gpuPeriodSeconds?: number;
   /** Roots of procfs and sysfs for the host and hwmon samplers (tests point them at fixtures). */
   procRoot?: string;
   sysRoot?: string;

@@ -23,6 +23,8 @@ export class Telemetry {
   devices: TelemetryDevice[] = [];
   sensors: SensorInfo[] = [];
   missing: MissingSensor[] = [];
+  /** What the samplers said about themselves (libraries found, or why a sampler has nothing). */
+  notes: string[] = [];
   stats: SamplerStats[] = [];
   private nextId = 1;
   private readonly flushes = new Map<number, () => void>();
@@ -34,6 +36,7 @@ export class Telemetry {
   /** Telemetry switched off: every sensor reported missing for that reason. */
   static disabled(device: string, reason = 'telemetry disabled (--no-telemetry)'): Telemetry {
     const t = new Telemetry(null);
+    t.notes = [reason];
     t.missing = (['power', 'energy'] as const).map((quantity) => ({ sampler: 'none', device, quantity, reason }));
     return t;
   }
@@ -46,6 +49,7 @@ export class Telemetry {
       worker.on('message', (msg: FromTelemetry) => {
         if (msg.type === 'ready') {
           t.devices = msg.devices;
+          t.notes = msg.notes;
           t.sensors = msg.sensors;
           t.missing = msg.missing;
           resolve();

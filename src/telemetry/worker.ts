@@ -61,21 +61,23 @@ async function init(names: string[], options: Parameters<(typeof SAMPLERS)[strin
   const sensors: SensorInfo[] = [];
   const missing: MissingSensor[] = [];
   const devices = new Map<string, TelemetryDevice>();
+  const notes: string[] = [];
   for (const name of names) {
     const factory = SAMPLERS[name];
     if (!factory) {
-      missing.push({ sampler: name, device: options.cpuDevice, quantity: 'power', reason: `unknown sampler "${name}"` });
+      notes.push(`${name}: unknown sampler`);
       continue;
     }
     try {
       const s = await factory(options);
       samplers.push(s);
       for (const d of s.devices) if (!devices.has(d.id)) devices.set(d.id, d);
+      notes.push(...(s.notes ?? []));
       sensors.push(...s.sensors);
       missing.push(...s.missing);
       stats.set(s.id, { sampler: s.id, reads: 0, errors: 0, lastError: null, busySeconds: 0, elapsedSeconds: 0 });
     } catch (err) {
-      missing.push({ sampler: name, device: options.cpuDevice, quantity: 'power', reason: `${name} sampler failed to start: ${describeError(err)}` });
+      notes.push(`${name}: failed to start: ${describeError(err)}`);
     }
   }
   for (const s of samplers) {
@@ -84,7 +86,7 @@ async function init(names: string[], options: Parameters<(typeof SAMPLERS)[strin
     timers.push(setInterval(() => void readOne(s), s.periodSeconds * 1000));
   }
   timers.push(setInterval(sendPending, BATCH_PERIOD_MS));
-  post({ type: 'ready', devices: [...devices.values()], sensors, missing });
+  post({ type: 'ready', devices: [...devices.values()], sensors, missing, notes });
 }
 
 port.on('message', (msg: ToTelemetry) => {

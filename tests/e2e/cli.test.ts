@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, expectValidReport, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
+import { buildFake, hasCompiler } from '../fixtures/fakes.js';
 
 const dir = tempDir('cli-');
 afterAll(() => removeDir(dir));
@@ -37,8 +38,9 @@ describe('flopmeter (the built CLI)', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^stream: /m);
     const json = JSON.parse((await runCli(['probes', '--json'])).stdout) as Array<{ id: string; backends: string[] }>;
-    expect(json.map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency']);
-    expect(json.every((p) => p.backends.includes('cpu'))).toBe(true);
+    expect(json.map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'transfer']);
+    expect(json.filter((p) => p.backends.includes('cpu')).map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency']);
+    expect(json.find((p) => p.id === 'transfer')!.backends).toEqual(['cuda']);
   });
 
   it('lists devices with identity, limits and the reason each missing sensor is missing', async () => {
@@ -120,11 +122,39 @@ describe('flopmeter (the built CLI)', () => {
     expect(r.stderr).toContain(`(${limit} bytes)`);
   });
 
+  it('with a fake NVML and CUDA driver first on LD_LIBRARY_PATH: lists the GPUs, matches them by PCI bus id, and records their telemetry', async (ctx) => {
+    requireComponent(ctx, hasCompiler(), 'a C compiler (gcc) for the fake vendor libraries');
+    const env = { LD_LIBRARY_PATH: `${buildFake('nvml')}:${buildFake('cuda')}` };
+    const listed = JSON.parse((await runCli(['devices', '--json'], { env })).stdout);
+    expect(listed.backends.find((b: { id: string }) => b.id === 'cuda')).toMatchObject({ available: true });
+    expect(listed.devices.find((d: { id: string }) => d.id === 'cuda0')).toMatchObject({ name: 'NVIDIA Fake GPU 0', identity: { pciBusId: '0000:10:00.0' } });
+    expect(listed.telemetryDevices.filter((t: { vendor: string }) => t.vendor === 'nvidia')).toEqual([
+      expect.objectContaining({ id: 'nvidia:0000:10:00.0', name: 'NVIDIA Fake GPU 0', runs: ['cuda0'], identity: expect.objectContaining({ powerLimitWatts: 700, driverVersion: '999.99.99' }) }),
+      expect.objectContaining({ id: 'nvidia:0000:11:00.0', runs: [] }), // NVML sees it; this fake CUDA shows one device
+    ]);
+    const text = await runCli(['devices'], { env });
+    expect(text.stdout).toMatch(/nvidia:0000:10:00\.0: NVIDIA Fake GPU 0 — runs cuda0/);
+
+    // The fake driver cannot run kernels: the CUDA results are errored with the driver's reason, and the run reports it.
+    const out = join(dir, 'fake-gpu.json');
+    const r = await runCli(['run', '-b', 'cuda,cpu', '-p', 'launch-latency', ...FAST, '-o', out], { env });
+    expect(r.code).toBe(1);
+    const report = readReport(out);
+    expect(report.results.map((x) => [x.device, x.status])).toEqual([
+      ['cuda0', 'errored'],
+      ['cpu0', 'completed'],
+    ]);
+    expect(report.results[0]!.reason).toMatch(/CUDA_ERROR_NOT_SUPPORTED \(801\): operation not supported/);
+    const telemetry = (report as unknown as { telemetry: { devices: Array<{ id: string }>; sensors: Array<{ device: string; quantity: string }> } }).telemetry;
+    expect(telemetry.devices.map((d) => d.id)).toContain('nvidia:0000:10:00.0');
+    expect(telemetry.sensors.filter((x) => x.device === 'nvidia:0000:10:00.0').map((x) => x.quantity)).toEqual(expect.arrayContaining(['energy', 'power', 'throttle']));
+  });
+
   describe('bad input: exit 2, a message naming the bad value and the valid ones, nothing run', () => {
     const cases: Array<[string, string[], RegExp]> = [
-      ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu, webgpu/],
+      ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu, cuda, webgpu/],
       ['an unknown device', ['run', '--device', 'gpu7', '-p', 'launch-latency'], /--device gpu7: no such device; valid: cpu0/],
-      ['an unknown probe', ['run', '--probe', 'stream,linpack'], /--probe linpack: unknown probe; valid: stream, fma-peak, gemm, reduce, launch-latency/],
+      ['an unknown probe', ['run', '--probe', 'stream,linpack'], /--probe linpack: unknown probe; valid: stream, fma-peak, gemm, reduce, launch-latency, transfer/],
       ['an unknown preset', ['run', '--preset', 'fast'], /--preset fast: unknown preset; valid: quick, standard, full/],
       ['a parameter value outside its rules', ['run', '-p', 'gemm', '--param', 'gemm.n=100'], /gemm\.n=100: must be a multiple of 64/],
       ['a parameter no probe has', ['run', '-p', 'reduce', '--param', 'op=copy'], /no selected probe has a parameter "op"/],

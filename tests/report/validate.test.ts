@@ -26,7 +26,7 @@ function minimal(): Record<string, unknown> {
       telemetry: true,
     },
     idle: { cpu0: { watts: null, reason: 'no sensor' } },
-    telemetry: { sensors: [], missing: [], samplers: [] },
+    telemetry: { devices: [], sensors: [], missing: [], notes: [], samplers: [] },
     results: [],
   };
 }

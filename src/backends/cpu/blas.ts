@@ -4,9 +4,7 @@
  * search: a library path, or "none" to force the WebAssembly fallback.
  */
 import koffi from 'koffi';
-import type { LibraryHandle } from 'koffi';
-
-type NativeFunction = ReturnType<LibraryHandle['func']>;
+import { optionalFunction as optionalFunc, type LibraryHandle, type NativeFunction } from '../../core/native.js';
 import { describeError } from '../../core/errors.js';
 
 export interface BlasLibrary {
@@ -58,14 +56,6 @@ function search(override: string): BlasDiscovery {
     }
   }
   return { found: false, reason: `no BLAS library with cblas_sgemm found (tried ${tried.join('; ')})` };
-}
-
-function optionalFunc(lib: LibraryHandle, decl: string): NativeFunction | null {
-  try {
-    return lib.func(decl);
-  } catch {
-    return null;
-  }
 }
 
 function identify(lib: LibraryHandle, path: string): BlasLibrary {

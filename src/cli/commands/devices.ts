@@ -1,7 +1,8 @@
 /**
  * `flopmeter devices`: every backend with its availability (and why not),
- * every device with its identity and limits, and the telemetry sensors
- * found for it (or why each is missing).
+ * every device with its identity and limits, every physical device telemetry
+ * sees (NVIDIA GPUs through NVML even where CUDA itself is unavailable) with
+ * the backends that can run on it, and the sensors found (or why missing).
  */
 import type { Argv } from 'yargs';
 import { BACKENDS } from '../../backends/index.js';
@@ -9,17 +10,24 @@ import type { DeviceInfo } from '../../backends/backend.js';
 import { formatBytes } from '../../core/units.js';
 import type { BackendStatus } from '../../measure/suite.js';
 import { HOST_CPU_DEVICE } from '../../measure/suite.js';
-import { renderTable } from '../../report/table.js';
+import { matchTelemetryDevice, type TelemetryDevice } from '../../telemetry/devices.js';
 import { DEFAULT_SAMPLERS } from '../../telemetry/index.js';
 import { Telemetry } from '../../telemetry/service.js';
 import type { MissingSensor, SensorInfo } from '../../telemetry/types.js';
 import { EXIT, type CommandSpec } from '../context.js';
 
+interface PhysicalDevice extends TelemetryDevice {
+  /** Backend devices that run on it, e.g. ["cuda0", "webgpu0"]. */
+  runs: string[];
+}
+
 interface DevicesJson {
   backends: BackendStatus[];
   devices: DeviceInfo[];
+  telemetryDevices: PhysicalDevice[];
   sensors: SensorInfo[];
   missing: MissingSensor[];
+  notes: string[];
 }
 
 async function gather(): Promise<DevicesJson> {
@@ -30,34 +38,47 @@ async function gather(): Promise<DevicesJson> {
     backends.push({ id: b.id, available: d.available, reason: d.available ? null : d.reason, notes: d.notes });
     devices.push(...d.devices);
   }
-  const telemetry = await Telemetry.start({ samplers: DEFAULT_SAMPLERS, options: { cpuDevice: HOST_CPU_DEVICE, ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}) } });
-  const { sensors, missing } = telemetry;
+  const telemetry = await Telemetry.start({
+    samplers: DEFAULT_SAMPLERS,
+    options: { cpuDevice: HOST_CPU_DEVICE, ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}) },
+  });
+  const { sensors, missing, notes } = telemetry;
+  const telemetryDevices = telemetry.devices.map((t) => ({
+    ...t,
+    runs: devices.filter((d) => matchTelemetryDevice(d, telemetry.devices, HOST_CPU_DEVICE).id === t.id).map((d) => d.id),
+  }));
   await telemetry.stop();
-  return { backends, devices, sensors, missing };
+  return { backends, devices, telemetryDevices, sensors, missing, notes };
+}
+
+function value(key: string, v: string | number | boolean): string {
+  return /Bytes$/.test(key) && typeof v === 'number' ? formatBytes(v) : String(v);
 }
 
 function render(info: DevicesJson): string {
   const lines: string[] = [];
-  lines.push(
-    renderTable(
-      [{ header: 'backend' }, { header: 'available' }, { header: 'notes' }],
-      info.backends.map((b) => [b.id, b.available ? 'yes' : `no: ${b.reason}`, b.notes.join('; ')]),
-    ),
-  );
+  for (const b of info.backends) {
+    lines.push(`${b.id.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
+    for (const n of b.notes) lines.push(`        ${n}`);
+  }
   for (const d of info.devices) {
     lines.push('', `${d.id} (${d.backend}): ${d.name}`);
-    const fields = { ...d.identity, ...d.settings };
-    for (const [k, v] of Object.entries(fields)) if (v !== null && v !== '') lines.push(`  ${k}: ${/Bytes$/.test(k) && typeof v === 'number' ? formatBytes(v) : v}`);
-    for (const [k, v] of Object.entries(d.limits)) lines.push(`  limit ${k}: ${/Bytes$/.test(k) ? formatBytes(v) : v}`);
-    for (const s of info.sensors.filter((x) => x.device === d.id)) lines.push(`  sensor ${s.quantity}${s.component ? `/${s.component}` : ''}: ${s.description}`);
-    for (const m of info.missing.filter((x) => x.device === d.id)) lines.push(`  missing ${m.quantity}: ${m.reason}`);
+    for (const [k, v] of Object.entries({ ...d.identity, ...d.settings })) if (v !== null && v !== '') lines.push(`  ${k}: ${value(k, v)}`);
+    for (const [k, v] of Object.entries(d.limits)) lines.push(`  limit ${k}: ${value(k, v)}`);
   }
+  for (const t of info.telemetryDevices) {
+    lines.push('', `${t.id}: ${t.name} — runs ${t.runs.length ? t.runs.join(', ') : 'no backend device here'}`);
+    for (const [k, v] of Object.entries(t.identity ?? {})) if (v !== null) lines.push(`  ${k}: ${value(k, v)}`);
+    for (const s of info.sensors.filter((x) => x.device === t.id)) lines.push(`  sensor ${s.quantity}${s.component ? `/${s.component}` : ''}: ${s.description}`);
+    for (const m of info.missing.filter((x) => x.device === t.id)) lines.push(`  missing ${m.quantity}: ${m.reason}`);
+  }
+  if (info.notes.length) lines.push('', ...info.notes.map((n) => `telemetry: ${n}`));
   return lines.join('\n');
 }
 
 export const devicesCommand: CommandSpec = {
   command: 'devices',
-  describe: 'List backends, devices, their identity and limits, and the sensors found for each',
+  describe: 'List backends, devices, their identity and limits, and the telemetry sensors of each physical device',
   builder: (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }),
   async run(args: { json: boolean }, ctx) {
     const info = await gather();

@@ -30,6 +30,7 @@ export interface RunArgs {
   maxSeconds?: number;
   windows?: number;
   telemetry: boolean;
+  sampleHz?: number;
   progress: boolean;
 }
 
@@ -56,6 +57,7 @@ export const runCommand: CommandSpec = {
       .option('max-seconds', { type: 'number', describe: 'Time cap on measuring one result, seconds (default: the preset’s)' })
       .option('windows', { type: 'number', describe: 'Measure exactly this many windows per result instead of stopping on the confidence target' })
       .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
+      .option('sample-hz', { type: 'number', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Show progress on a terminal (--no-progress to hide)' })
       .example('$0', 'the standard suite on every available backend')
       .example('$0 run --preset quick --probe stream,gemm', 'a quick look at memory bandwidth and GEMM')
@@ -69,6 +71,8 @@ export const runCommand: CommandSpec = {
     positiveNumber('--target-ci', args.targetCi);
     positiveNumber('--max-seconds', args.maxSeconds);
     positiveNumber('--windows', args.windows, true);
+    positiveNumber('--sample-hz', args.sampleHz);
+    if (args.sampleHz !== undefined && args.sampleHz > 1000) throw new UsageError(`--sample-hz ${args.sampleHz}: at most 1000`);
     if (args.windows !== undefined && args.windows < 2) throw new UsageError(`--windows ${args.windows}: at least 2 are needed for an uncertainty`);
     if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed ${args.seed}: must be a non-negative integer`);
     const out = args.out ?? defaultReportPath();
@@ -81,6 +85,7 @@ export const runCommand: CommandSpec = {
         backends,
         explicitBackends: args.backend !== undefined,
         probes,
+        explicitProbes: args.probe !== undefined,
         devices: splitList(args.device),
         allProbes: PROBES,
         preset,
@@ -91,6 +96,7 @@ export const runCommand: CommandSpec = {
         ...(args.maxSeconds !== undefined ? { capSeconds: args.maxSeconds } : {}),
         ...(args.windows !== undefined ? { fixedWindows: args.windows } : {}),
         telemetry: args.telemetry,
+        ...(args.sampleHz !== undefined ? { gpuSampleHz: args.sampleHz } : {}),
         ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
         signal: ctx.signal,
         ...(progress ? { onProgress: progress.handle } : {}),

@@ -1,0 +1,128 @@
+/**
+ * An open CUDA device: its primary context, one stream, and cuBLAS bound to
+ * that stream when the library is present.
+ */
+import { CapacityError, UnavailableError } from '../../core/errors.js';
+import type { CudaBuildContext, CudaSpec } from '../../core/kernel.js';
+import { isUnsupported, type AnyProbe, type Inputs, type Params } from '../../core/probe.js';
+import { formatBytes } from '../../core/units.js';
+import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel } from '../backend.js';
+import type { Cublas } from './cublas.js';
+import type { CudaDriver, Handle } from './driver.js';
+import { prepareGemm, prepareKernel, prepareTransfer, type CudaHost } from './kernel.js';
+import { deviceBytes } from './memory.js';
+import type { Nvrtc } from './nvrtc.js';
+import { CUDA_TIMERS } from './timing.js';
+
+export interface CudaLibraries {
+  nvrtc: Nvrtc | { unavailable: string };
+  cublas: Cublas | { unavailable: string };
+}
+
+export class CudaSession implements DeviceSession {
+  private abortRequested = false;
+  private readonly host: CudaHost;
+
+  private constructor(
+    readonly device: DeviceInfo,
+    readonly capabilities: Capabilities,
+    private readonly driver: CudaDriver,
+    private readonly handle: number,
+    private readonly ctx: Handle,
+    private readonly stream: Handle,
+    private readonly build: CudaBuildContext,
+    libs: CudaLibraries,
+    cublas: { lib: Cublas; version: string } | null,
+  ) {
+    const [major, minor] = build.computeCapability;
+    this.host = {
+      driver,
+      stream,
+      activate: () => driver.call('cuCtxSetCurrent', ctx),
+      arch: `sm_${major}${minor}`,
+      driverVersion: driver.version(),
+      nvrtc: libs.nvrtc,
+      cublas,
+      aborted: () => this.abortRequested,
+    };
+  }
+
+  static open(driver: CudaDriver, info: DeviceInfo, libs: CudaLibraries): CudaSession {
+    const ordinal = Number(info.identity.ordinal);
+    const handle = driver.device(ordinal);
+    const ctx = [null];
+    driver.call('cuDevicePrimaryCtxRetain', ctx, handle);
+    driver.call('cuCtxSetCurrent', ctx[0]);
+    const stream = [null];
+    driver.call('cuStreamCreate', stream, 0);
+    let cublas: { lib: Cublas; version: string } | null = null;
+    if (!('unavailable' in libs.cublas)) cublas = { lib: libs.cublas, version: libs.cublas.open(stream[0]) };
+    const cc = String(info.identity.computeCapability).split('.').map(Number) as [number, number];
+    const build: CudaBuildContext = {
+      computeCapability: cc,
+      smCount: Number(info.identity.smCount),
+      maxThreadsPerSm: Number(info.identity.maxThreadsPerSm),
+      cublas: cublas !== null,
+    };
+    const total = Number(info.limits.memoryBytes);
+    const capabilities: Capabilities = {
+      maxAllocationBytes: total,
+      memoryBytes: total,
+      timer: CUDA_TIMERS.device,
+      features: [`sm_${cc[0]}${cc[1]}`, cublas ? 'cublas' : 'no-cublas', 'unavailable' in libs.nvrtc ? 'ptx' : 'nvrtc'],
+    };
+    return new CudaSession(info, capabilities, driver, handle, ctx[0], stream[0], build, libs, cublas);
+  }
+
+  private spec(probe: AnyProbe, params: Params): CudaSpec | string {
+    if (!probe.impl.cuda) return `probe ${probe.id} has no CUDA implementation`;
+    const spec = probe.impl.cuda(params, this.build);
+    if (isUnsupported(spec)) return spec.unsupported;
+    if (spec.kind === 'cublas-gemm' && !this.host.cublas && !spec.fallback) return `cuBLAS is unavailable and flopmeter has no own ${spec.precision} GEMM kernel`;
+    return spec;
+  }
+
+  unsupported(probe: AnyProbe, params: Params): string | null {
+    const spec = this.spec(probe, params);
+    return typeof spec === 'string' ? spec : null;
+  }
+
+  checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
+    const spec = this.spec(probe, params);
+    if (typeof spec === 'string') return;
+    const buffers = spec.kind === 'cuda' ? spec.buffers : spec.kind === 'cublas-gemm' ? (this.host.cublas ? spec.buffers : (spec.fallback?.buffers ?? [])) : [];
+    let need = buffers.reduce((s, b) => s + deviceBytes(b), 0);
+    if (spec.kind === 'cuda-transfer') need = probe.work(params).bytes ?? 0;
+    this.host.activate();
+    const free = [0];
+    const total = [0];
+    this.driver.call('cuMemGetInfo', free, total);
+    if (need > Number(free[0])) {
+      throw new CapacityError(`needs ${formatBytes(need)} of device memory, but ${this.device.id} has ${formatBytes(Number(free[0]))} free`, need, Number(free[0]), 'device free memory');
+    }
+    const host = probe.memoryBytes(params);
+    if (host > availableBytes) {
+      throw new CapacityError(`needs ${formatBytes(host)} of host memory, but only ${formatBytes(availableBytes)} is available`, host, availableBytes, 'host available memory');
+    }
+  }
+
+  async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
+    const spec = this.spec(probe, params);
+    if (typeof spec === 'string') throw new UnavailableError(spec);
+    this.abortRequested = false;
+    if (spec.kind === 'cuda') return prepareKernel(this.host, spec, inputs);
+    if (spec.kind === 'cublas-gemm') return prepareGemm(this.host, spec, inputs);
+    return prepareTransfer(this.host, spec, inputs);
+  }
+
+  abort(): void {
+    this.abortRequested = true;
+  }
+
+  async close(): Promise<void> {
+    this.host.activate();
+    this.host.cublas?.lib.close();
+    this.driver.raw('cuStreamDestroy', this.stream);
+    this.driver.raw('cuDevicePrimaryCtxRelease', this.handle);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * NVML (libnvidia-ml.so.1) through koffi: identity, power (instant and
+ * averaged), the total energy counter, utilisation, temperature, clocks,
+ * clock-event (throttle) reasons, memory and performance state. Read-only: no
+ * call here changes a device. Errors are mapped once, here, to VendorError with
+ * NVML's own message (nvmlErrorString).
+ */
+import { VendorError } from '../core/errors.js';
+import { cString, DRIVER_DIRS, firstFunction, loadLibrary, optionalFunction, type NativeFunction } from '../core/native.js';
+
+export const NVML_SUCCESS = 0;
+export const NVML_ERROR_NOT_SUPPORTED = 3;
+
+/** nvmlFieldValue_t field ids used here. */
+export const FIELD = { TOTAL_ENERGY_CONSUMPTION: 83, POWER_AVERAGE: 185, POWER_INSTANT: 186 } as const;
+/** Size of nvmlFieldValue_t on x86-64 and the offsets read from it. */
+const FIELD_VALUE_BYTES = 40;
+/** nvmlClockType_t. */
+export const CLOCK = { GRAPHICS: 0, SM: 1, MEM: 2 } as const;
+/** nvmlPciInfo_t: busIdLegacy[16], domain, bus, device, pciDeviceId, pciSubSystemId (u32 each), busId[32]. */
+const PCI_INFO_BYTES = 68;
+const PCI_BUS_ID_OFFSET = 36;
+
+/** Clock-event (throttle) reason bits, named as nvidia-smi names them. */
+export const THROTTLE_REASONS: Record<number, string> = {
+  0x1: 'gpu_idle',
+  0x2: 'applications_clocks_setting',
+  0x4: 'sw_power_cap',
+  0x8: 'hw_slowdown',
+  0x10: 'sync_boost',
+  0x20: 'sw_thermal_slowdown',
+  0x40: 'hw_thermal_slowdown',
+  0x80: 'hw_power_brake_slowdown',
+  0x100: 'display_clock_setting',
+};
+
+/** nvmlDeviceArchitecture_t names. */
+const ARCHITECTURES: Record<number, string> = { 2: 'Kepler', 3: 'Maxwell', 4: 'Pascal', 5: 'Volta', 6: 'Turing', 7: 'Ampere', 8: 'Ada', 9: 'Hopper', 10: 'Blackwell' };
+
+const DECLS = {
+  init: 'int nvmlInit_v2(void)',
+  shutdown: 'int nvmlShutdown(void)',
+  errorString: 'const char *nvmlErrorString(int result)',
+  count: 'int nvmlDeviceGetCount_v2(_Out_ unsigned int *count)',
+  handle: 'int nvmlDeviceGetHandleByIndex_v2(unsigned int index, _Out_ void **device)',
+  name: 'int nvmlDeviceGetName(void *device, uint8_t *name, unsigned int length)',
+  uuid: 'int nvmlDeviceGetUUID(void *device, uint8_t *uuid, unsigned int length)',
+  pci: 'int nvmlDeviceGetPciInfo_v3(void *device, uint8_t *pci)',
+  driver: 'int nvmlSystemGetDriverVersion(uint8_t *version, unsigned int length)',
+  powerLimit: 'int nvmlDeviceGetEnforcedPowerLimit(void *device, _Out_ unsigned int *milliwatts)',
+  power: 'int nvmlDeviceGetPowerUsage(void *device, _Out_ unsigned int *milliwatts)',
+  energy: 'int nvmlDeviceGetTotalEnergyConsumption(void *device, _Out_ uint64_t *millijoules)',
+  fields: 'int nvmlDeviceGetFieldValues(void *device, int count, uint8_t *values)',
+  utilization: 'int nvmlDeviceGetUtilizationRates(void *device, uint8_t *rates)',
+  temperature: 'int nvmlDeviceGetTemperature(void *device, int sensor, _Out_ unsigned int *celsius)',
+  clock: 'int nvmlDeviceGetClockInfo(void *device, int type, _Out_ unsigned int *mhz)',
+  memory: 'int nvmlDeviceGetMemoryInfo(void *device, uint8_t *memory)',
+  pstate: 'int nvmlDeviceGetPerformanceState(void *device, _Out_ int *state)',
+} as const;
+
+type Bound = Record<keyof typeof DECLS, NativeFunction>;
+type Fn = (...args: unknown[]) => number;
+
+export interface FieldReading {
+  fieldId: number;
+  ok: boolean;
+  value: number;
+}
+
+export class Nvml {
+  private constructor(
+    readonly path: string,
+    private readonly fn: Bound,
+    private readonly reasons: NativeFunction | null,
+    private readonly arch: NativeFunction | null,
+  ) {}
+
+  /** Loads and initialises NVML; says why not when it cannot. */
+  static open(env: NodeJS.ProcessEnv = process.env): Nvml | { unavailable: string } {
+    const loaded = loadLibrary({ label: 'NVML (libnvidia-ml.so.1)', env: 'FLOPMETER_NVML', sonames: ['libnvidia-ml.so.1'], dirs: DRIVER_DIRS }, env);
+    if ('unavailable' in loaded) return loaded;
+    const fn: Partial<Bound> = {};
+    for (const [k, d] of Object.entries(DECLS) as Array<[keyof typeof DECLS, string]>) {
+      try {
+        fn[k] = loaded.lib.func(d);
+      } catch {
+        return { unavailable: `${loaded.path} has no ${d.split('(')[0]!.split(' ').pop()} (driver too old?)` };
+      }
+    }
+    const reasons = firstFunction(
+      loaded.lib,
+      'int nvmlDeviceGetCurrentClocksEventReasons(void *device, _Out_ uint64_t *reasons)',
+      'int nvmlDeviceGetCurrentClocksThrottleReasons(void *device, _Out_ uint64_t *reasons)',
+    );
+    const arch = optionalFunction(loaded.lib, 'int nvmlDeviceGetArchitecture(void *device, _Out_ unsigned int *arch)');
+    const nvml = new Nvml(loaded.path, fn as Bound, reasons, arch);
+    try {
+      nvml.call('nvmlInit', 'init');
+    } catch (err) {
+      return { unavailable: (err as Error).message };
+    }
+    return nvml;
+  }
+
+  private message(code: number): string {
+    return String((this.fn.errorString as (c: number) => string)(code));
+  }
+
+  /** Calls and maps a failure to a VendorError with NVML's message. */
+  private call(what: string, name: keyof typeof DECLS, ...args: unknown[]): void {
+    const code = (this.fn[name] as Fn)(...args);
+    if (code !== NVML_SUCCESS) throw new VendorError('NVML', what, code, `NVML_ERROR_${code}`, this.message(code));
+  }
+
+  /** Calls; returns false (instead of throwing) for "not supported" on this device. */
+  private tryCall(what: string, name: keyof typeof DECLS, ...args: unknown[]): boolean {
+    const code = (this.fn[name] as Fn)(...args);
+    if (code === NVML_SUCCESS) return true;
+    if (code === NVML_ERROR_NOT_SUPPORTED) return false;
+    throw new VendorError('NVML', what, code, `NVML_ERROR_${code}`, this.message(code));
+  }
+
+  count(): number {
+    const n = [0];
+    this.call('nvmlDeviceGetCount', 'count', n);
+    return n[0]!;
+  }
+
+  handle(index: number): unknown {
+    const h = [null];
+    this.call('nvmlDeviceGetHandleByIndex', 'handle', index, h);
+    return h[0];
+  }
+
+  private text(name: 'name' | 'uuid', device: unknown): string {
+    const buf = Buffer.alloc(96);
+    this.call(`nvmlDeviceGet${name === 'name' ? 'Name' : 'UUID'}`, name, device, buf, buf.length);
+    return cString(buf);
+  }
+
+  name(device: unknown): string {
+    return this.text('name', device);
+  }
+
+  uuid(device: unknown): string {
+    return this.text('uuid', device);
+  }
+
+  /** PCI bus id as NVML writes it ("00000000:17:00.0"). */
+  pciBusId(device: unknown): string {
+    const buf = Buffer.alloc(PCI_INFO_BYTES);
+    this.call('nvmlDeviceGetPciInfo_v3', 'pci', device, buf);
+    return cString(buf.subarray(PCI_BUS_ID_OFFSET, PCI_BUS_ID_OFFSET + 32));
+  }
+
+  driverVersion(): string {
+    const buf = Buffer.alloc(80);
+    this.call('nvmlSystemGetDriverVersion', 'driver', buf, buf.length);
+    return cString(buf);
+  }
+
+  architecture(device: unknown): string | null {
+    if (!this.arch) return null;
+    const a = [0];
+    return (this.arch as Fn)(device, a) === NVML_SUCCESS ? (ARCHITECTURES[a[0]!] ?? `arch ${a[0]}`) : null;
+  }
+
+  /** Watts, or null where not supported. */
+  powerLimitWatts(device: unknown): number | null {
+    const mw = [0];
+    return this.tryCall('nvmlDeviceGetEnforcedPowerLimit', 'powerLimit', device, mw) ? mw[0]! / 1000 : null;
+  }
+
+  powerWatts(device: unknown): number | null {
+    const mw = [0];
+    return this.tryCall('nvmlDeviceGetPowerUsage', 'power', device, mw) ? mw[0]! / 1000 : null;
+  }
+
+  energyJoules(device: unknown): number | null {
+    const mj = [0];
+    return this.tryCall('nvmlDeviceGetTotalEnergyConsumption', 'energy', device, mj) ? Number(mj[0]) / 1000 : null;
+  }
+
+  /** Several fields in one call; each entry carries its own status. */
+  fields(device: unknown, ids: readonly number[]): FieldReading[] {
+    const buf = Buffer.alloc(FIELD_VALUE_BYTES * ids.length);
+    ids.forEach((id, i) => buf.writeUInt32LE(id, i * FIELD_VALUE_BYTES));
+    this.call('nvmlDeviceGetFieldValues', 'fields', device, ids.length, buf);
+    return ids.map((fieldId, i) => {
+      const at = i * FIELD_VALUE_BYTES;
+      const ok = buf.readInt32LE(at + 28) === NVML_SUCCESS;
+      return { fieldId, ok, value: ok ? readFieldValue(buf, at) : NaN };
+    });
+  }
+
+  /** GPU and memory busy shares, as ratios. */
+  utilization(device: unknown): { gpu: number; memory: number } | null {
+    const buf = Buffer.alloc(8);
+    return this.tryCall('nvmlDeviceGetUtilizationRates', 'utilization', device, buf) ? { gpu: buf.readUInt32LE(0) / 100, memory: buf.readUInt32LE(4) / 100 } : null;
+  }
+
+  temperature(device: unknown): number | null {
+    const c = [0];
+    return this.tryCall('nvmlDeviceGetTemperature', 'temperature', device, 0, c) ? c[0]! : null;
+  }
+
+  /** Hertz. */
+  clock(device: unknown, type: number): number | null {
+    const mhz = [0];
+    return this.tryCall('nvmlDeviceGetClockInfo', 'clock', device, type, mhz) ? mhz[0]! * 1e6 : null;
+  }
+
+  /** The clock-event reasons bit mask (numbers beyond 2^31 stay exact as floats). */
+  throttleReasons(device: unknown): number | null {
+    if (!this.reasons) return null;
+    const r = [0];
+    return (this.reasons as Fn)(device, r) === NVML_SUCCESS ? Number(r[0]) : null;
+  }
+
+  memory(device: unknown): { total: number; used: number } | null {
+    const buf = Buffer.alloc(24);
+    if (!this.tryCall('nvmlDeviceGetMemoryInfo', 'memory', device, buf)) return null;
+    return { total: Number(buf.readBigUInt64LE(0)), used: Number(buf.readBigUInt64LE(16)) };
+  }
+
+  pstate(device: unknown): number | null {
+    const p = [0];
+    return this.tryCall('nvmlDeviceGetPerformanceState', 'pstate', device, p) && p[0] !== 32 ? p[0]! : null;
+  }
+
+  close(): void {
+    (this.fn.shutdown as Fn)();
+  }
+}
+
+/** The value union of nvmlFieldValue_t, read by its valueType (0 double, 1 uint, 2 ulong, 3 ulonglong, 4 slonglong, 5 sint, 6 ushort). */
+function readFieldValue(buf: Buffer, at: number): number {
+  const v = at + 32;
+  switch (buf.readInt32LE(at + 24)) {
+    case 0:
+      return buf.readDoubleLE(v);
+    case 1:
+      return buf.readUInt32LE(v);
+    case 2:
+    case 3:
+      return Number(buf.readBigUInt64LE(v));
+    case 4:
+      return Number(buf.readBigInt64LE(v));
+    case 5:
+      return buf.readInt32LE(v);
+    case 6:
+      return buf.readUInt16LE(v);
+    default:
+      return NaN;
+  }
+}
