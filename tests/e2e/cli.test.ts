@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, expectValidReport, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
-import { buildFake, hasCompiler } from '../fixtures/fakes.js';
+import { buildFake, fakeLibraryPath, hasCompiler } from '../fixtures/fakes.js';
 
 const dir = tempDir('cli-');
 afterAll(() => removeDir(dir));
@@ -122,7 +122,7 @@ describe('flopmeter (the built CLI)', () => {
     expect(r.stderr).toContain(`(${limit} bytes)`);
   });
 
-  it('with a fake NVML and CUDA driver first on LD_LIBRARY_PATH: lists the GPUs, matches them by PCI bus id, and records their telemetry', async (ctx) => {
+  it('with a fake GPU stack first on LD_LIBRARY_PATH: lists the GPUs, matches them by PCI bus id, runs every probe, records their power', async (ctx) => {
     requireComponent(ctx, hasCompiler(), 'a C compiler (gcc) for the fake vendor libraries');
     const env = { LD_LIBRARY_PATH: `${buildFake('nvml')}:${buildFake('cuda')}` };
     const listed = JSON.parse((await runCli(['devices', '--json'], { env })).stdout);
@@ -135,19 +135,36 @@ describe('flopmeter (the built CLI)', () => {
     const text = await runCli(['devices'], { env });
     expect(text.stdout).toMatch(/nvidia:0000:10:00\.0: NVIDIA Fake GPU 0 — runs cuda0/);
 
-    // The fake driver cannot run kernels: the CUDA results are errored with the driver's reason, and the run reports it.
+    // Every probe on the emulated CUDA device, with NVML's power attached by PCI bus id.
     const out = join(dir, 'fake-gpu.json');
-    const r = await runCli(['run', '-b', 'cuda,cpu', '-p', 'launch-latency', ...FAST, '-o', out], { env });
-    expect(r.code).toBe(1);
+    const gpuEnv = { LD_LIBRARY_PATH: fakeLibraryPath('nvml', 'cuda', 'nvrtc', 'cublas'), FLOPMETER_CACHE_DIR: join(dir, 'cuda-cache') };
+    const small = ['--param', 'stream.n=2^14', '--param', 'fma-peak.n=6144', '--param', 'fma-peak.k=64', '--param', 'gemm.n=64', '--param', 'reduce.n=2^16', '--param', 'transfer.bytes=1Mi'];
+    const r = await runCli(['run', '-b', 'cuda', '--preset', 'quick', '--windows', '2', ...small, '-o', out], { env: gpuEnv });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
     const report = readReport(out);
-    expect(report.results.map((x) => [x.device, x.status])).toEqual([
+    const byProbe = new Set(report.results.map((x) => x.probe));
+    expect([...byProbe]).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'transfer']);
+    expect(report.results.every((x) => x.status === 'completed')).toBe(true);
+    const gemm = report.results.find((x) => x.probe === 'gemm' && (x.params as { dtype: string }).dtype === 'bf16')!;
+    expect(gemm.engine).toBe('cuBLAS 13.0.0 cublasGemmEx (bf16)');
+    const power = gemm.power as { value: number; method: string };
+    expect(power.method).toBe('counter'); // NVML's energy counter, the device matched by PCI bus id
+    expect(power.value).toBeGreaterThan(240);
+    expect(power.value).toBeLessThan(260);
+    const telemetry = (report as unknown as { telemetry: { devices: Array<{ id: string }> } }).telemetry;
+    expect(telemetry.devices.map((d) => d.id)).toContain('nvidia:0000:10:00.0');
+
+    // A driver that cannot give a context: that device's results are errored with the driver's reason; the run goes on.
+    const broken = join(dir, 'fake-gpu-broken.json');
+    const b = await runCli(['run', '-b', 'cuda,cpu', '-p', 'launch-latency', ...FAST, '-o', broken], { env: { ...gpuEnv, FAKE_CUDA_NO_CONTEXT: '1' } });
+    expect(b.code).toBe(1);
+    const brokenReport = readReport(broken);
+    expect(brokenReport.results.map((x) => [x.device, x.status])).toEqual([
       ['cuda0', 'errored'],
       ['cpu0', 'completed'],
     ]);
-    expect(report.results[0]!.reason).toMatch(/CUDA_ERROR_NOT_SUPPORTED \(801\): operation not supported/);
-    const telemetry = (report as unknown as { telemetry: { devices: Array<{ id: string }>; sensors: Array<{ device: string; quantity: string }> } }).telemetry;
-    expect(telemetry.devices.map((d) => d.id)).toContain('nvidia:0000:10:00.0');
-    expect(telemetry.sensors.filter((x) => x.device === 'nvidia:0000:10:00.0').map((x) => x.quantity)).toEqual(expect.arrayContaining(['energy', 'power', 'throttle']));
+    expect(brokenReport.results[0]!.reason).toMatch(/CUDA_ERROR_NOT_SUPPORTED \(801\): operation not supported/);
   });
 
   describe('bad input: exit 2, a message naming the bad value and the valid ones, nothing run', () => {

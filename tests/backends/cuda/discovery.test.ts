@@ -22,7 +22,7 @@ beforeAll(() => {
 });
 afterEach(() => {
   dirs.splice(0).forEach(removeDir);
-  for (const k of ['FLOPMETER_LIBCUDA', 'FAKE_CUDA_INIT_ERROR', 'FAKE_CUDA_DEVICES', 'FLOPMETER_CACHE_DIR', 'VIRTUAL_ENV']) delete process.env[k];
+  for (const k of ['FLOPMETER_LIBCUDA', 'FAKE_CUDA_INIT_ERROR', 'FAKE_CUDA_DEVICES', 'FAKE_CUDA_NO_CONTEXT', 'FLOPMETER_CACHE_DIR', 'VIRTUAL_ENV']) delete process.env[k];
 });
 
 describe('CUDA discovery', () => {
@@ -64,6 +64,7 @@ describe('CUDA discovery', () => {
   it('turns a device that cannot be opened into errored results, and the run goes on', async (ctx) => {
     requireComponent(ctx, fake !== '', 'a C compiler (gcc) for the fake libcuda');
     process.env.FLOPMETER_LIBCUDA = fake;
+    process.env.FAKE_CUDA_NO_CONTEXT = '1';
     const outcome = await runSuite({
       backends: [cudaBackend],
       explicitBackends: true,
