@@ -4,7 +4,8 @@
  * temperatures (m°C), GPU and memory busy percentages, shader and memory
  * clocks (Hz), and VRAM in use. Plain file reads, off the measuring threads.
  */
-import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { listDir as list, readText } from './files.js';
 import { basename, join } from 'node:path';
 import { monotonicNs } from '../core/clock.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
@@ -15,20 +16,9 @@ import type { MissingSensor, Quantity, Sample, SensorInfo } from './types.js';
 const DEFAULT_PERIOD_SECONDS = 0.1;
 const AMD_PCI_VENDOR = '0x1002';
 
+/** A sysfs value without its trailing newline, or null. */
 function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+  return readText(path)?.trim() ?? null;
 }
 
 interface Reading {

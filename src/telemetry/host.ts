@@ -13,7 +13,7 @@
  * A value the host does not expose (a VM without cpufreq or hwmon) is a
  * missing sensor, never a zero reading.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { listDir as list, readText as read } from './files.js';
 import { join } from 'node:path';
 import { monotonicNs } from '../core/clock.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
@@ -23,22 +23,6 @@ import type { MissingSensor, Sample, SensorInfo } from './types.js';
 const DEFAULT_PERIOD_SECONDS = 0.5;
 /** hwmon drivers that report the CPU package temperature. */
 const CPU_HWMON = ['k10temp', 'zenpower', 'coretemp', 'cpu_thermal', 'soc_thermal'];
-
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
 /** Busy and total jiffies per "cpu"/"cpuN" line of /proc/stat. */
 export function parseProcStat(text: string): Map<string, { busy: number; total: number }> {

@@ -6,11 +6,11 @@
  * iteration's start to its last one's end. "roundtrip" timing instead launches
  * each iteration and waits for it on the host (launch-latency).
  */
-import { performance } from 'node:perf_hooks';
 import { monotonicNs } from '../../core/clock.js';
 import { LatencyHistogram } from '../../core/histogram.js';
 import type { TimerInfo, WindowRequest, WindowTiming } from '../backend.js';
 import type { CudaDriver, Handle } from './driver.js';
+import { roundtripWindow } from '../roundtrip.js';
 
 /** Event pairs per batch at most. */
 const MAX_BATCH = 1024;
@@ -68,7 +68,15 @@ export class CudaTimer {
   }
 
   window(req: WindowRequest): Promise<WindowTiming> {
-    return this.mode === 'device' ? this.deviceWindow(req) : this.roundtripWindow(req);
+    if (this.mode === 'device') return this.deviceWindow(req);
+    return roundtripWindow(
+      req,
+      () => {
+        this.enqueue();
+        this.driver.call('cuStreamSynchronize', this.stream);
+      },
+      this.aborted,
+    );
   }
 
   private async deviceWindow(req: WindowRequest): Promise<WindowTiming> {
@@ -119,33 +127,6 @@ export class CudaTimer {
     const encoded = hist.encode();
     hist.destroy();
     return { startNs, endNs, iterations, seconds, latencyHistogram: encoded, aborted };
-  }
-
-  private async roundtripWindow(req: WindowRequest): Promise<WindowTiming> {
-    const hist = new LatencyHistogram();
-    const startNs = monotonicNs();
-    const t0 = performance.now();
-    let iterations = 0;
-    let elapsed = 0;
-    let aborted = false;
-    while (!(iterations >= req.maxIterations || (iterations >= req.minIterations && elapsed >= req.minSeconds))) {
-      if (this.aborted()) {
-        aborted = true;
-        break;
-      }
-      const ts = performance.now();
-      this.enqueue();
-      this.driver.call('cuStreamSynchronize', this.stream);
-      const te = performance.now();
-      hist.recordNs((te - ts) * 1e6);
-      iterations++;
-      elapsed = (te - t0) / 1000;
-      if ((iterations & 255) === 0) await yieldToEventLoop();
-    }
-    const endNs = monotonicNs();
-    const encoded = hist.encode();
-    hist.destroy();
-    return { startNs, endNs, iterations, seconds: elapsed, latencyHistogram: encoded, aborted };
   }
 
   destroy(): void {

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { monotonicNs } from '../../core/clock.js';
 import { LatencyHistogram } from '../../core/histogram.js';
 import type { WindowRequest, WindowTiming } from '../backend.js';
+import { roundtripWindow } from '../roundtrip.js';
 
 /** Iterations per batch at most: a query set holds 4096 timestamps, two per pass. */
 const MAX_BATCH = 2048;
@@ -65,7 +66,16 @@ export class IterationTimer {
   }
 
   async window(req: WindowRequest): Promise<WindowTiming> {
-    if (this.mode === 'roundtrip') return this.roundtripWindow(req);
+    if (this.mode === 'roundtrip') {
+      return roundtripWindow(
+        req,
+        async () => {
+          this.submitBatch(1, null);
+          await this.deps.device.queue.onSubmittedWorkDone();
+        },
+        this.deps.aborted,
+      );
+    }
     return this.mode === 'device' ? this.deviceWindow(req) : this.hostWindow(req);
   }
 
@@ -161,32 +171,6 @@ export class IterationTimer {
     const encoded = hist.encode();
     hist.destroy();
     return { startNs, endNs, iterations, seconds, latencyHistogram: encoded, aborted };
-  }
-
-  private async roundtripWindow(req: WindowRequest): Promise<WindowTiming> {
-    const hist = new LatencyHistogram();
-    const startNs = monotonicNs();
-    const t0 = performance.now();
-    let iterations = 0;
-    let aborted = false;
-    let elapsed = 0;
-    while (!(iterations >= req.maxIterations || (iterations >= req.minIterations && elapsed >= req.minSeconds))) {
-      if (this.deps.aborted()) {
-        aborted = true;
-        break;
-      }
-      const ts = performance.now();
-      this.submitBatch(1, null);
-      await this.deps.device.queue.onSubmittedWorkDone();
-      const te = performance.now();
-      hist.recordNs((te - ts) * 1e6);
-      iterations++;
-      elapsed = (te - t0) / 1000;
-    }
-    const endNs = monotonicNs();
-    const encoded = hist.encode();
-    hist.destroy();
-    return { startNs, endNs, iterations, seconds: elapsed, latencyHistogram: encoded, aborted };
   }
 
   destroy(): void {
