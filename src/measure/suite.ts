@@ -43,6 +43,8 @@ export interface SuiteOptions {
   fixedWindows?: number;
   /** Sample telemetry (default true). */
   telemetry: boolean;
+  /** A telemetry service already running (the exporter's), used instead of starting one; left running. */
+  telemetryInstance?: Telemetry;
   /** Root of the powercap tree (tests). */
   powercapRoot?: string;
   /** Sampling rate of the GPU samplers (NVML, nvidia-smi, amdgpu), Hz. */
@@ -175,7 +177,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       }
     }
 
-    telemetry = opts.telemetry
+    telemetry = opts.telemetryInstance
+      ? opts.telemetryInstance
+      : opts.telemetry
       ? await Telemetry.start({
           samplers: DEFAULT_SAMPLERS,
           options: {
@@ -263,6 +267,6 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
     await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
-    await telemetry?.stop().catch(() => undefined);
+    if (telemetry !== opts.telemetryInstance) await telemetry?.stop().catch(() => undefined);
   }
 }

@@ -22,6 +22,6 @@ export type ToTelemetry =
 
 export type FromTelemetry =
   | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
-  | { type: 'samples'; samples: Sample[] }
+  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[] }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };

@@ -98,7 +98,10 @@ export class Telemetry {
   }
 
   private onMessage(msg: FromTelemetry): void {
-    if (msg.type === 'samples') this.store.add(msg.samples);
+    if (msg.type === 'samples') {
+      this.store.add(msg.samples);
+      this.stats = msg.stats;
+    }
     else if (msg.type === 'flushed') {
       this.stats = msg.stats;
       this.flushes.get(msg.id)?.();

@@ -47,8 +47,8 @@ async function readOne(s: Sampler): Promise<void> {
 }
 
 function sendPending(): void {
-  if (pending.length === 0) return;
-  post({ type: 'samples', samples: pending });
+  // Every batch carries the samplers' counters, so a long-running exporter sees them without flushes.
+  post({ type: 'samples', samples: pending, stats: snapshot() });
   pending = [];
 }
 

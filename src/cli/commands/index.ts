@@ -3,5 +3,6 @@ import type { CommandSpec } from '../context.js';
 import { runCommand } from './run.js';
 import { devicesCommand } from './devices.js';
 import { probesCommand } from './probes.js';
+import { serveCommand } from './serve.js';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand, serveCommand];

@@ -4,7 +4,9 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { UsageError } from '../../core/errors.js';
+import { hostname } from 'node:os';
+import { UsageError, describeError } from '../../core/errors.js';
+import { pushResults } from '../../exporter/push.js';
 import { defaultThreads } from '../../backends/cpu/index.js';
 import { parseOverride } from '../../measure/plan.js';
 import { runSuite } from '../../measure/suite.js';
@@ -31,6 +33,9 @@ export interface RunArgs {
   windows?: number;
   telemetry: boolean;
   sampleHz?: number;
+  push?: string;
+  pushJob: string;
+  pushInstance?: string;
   progress: boolean;
 }
 
@@ -58,6 +63,9 @@ export const runCommand: CommandSpec = {
       .option('windows', { type: 'number', describe: 'Measure exactly this many windows per result instead of stopping on the confidence target' })
       .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
       .option('sample-hz', { type: 'number', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
+      .option('push', { type: 'string', describe: 'Also push the results to a Prometheus Pushgateway at this URL' })
+      .option('push-job', { type: 'string', default: 'flopmeter', describe: 'Pushgateway job label' })
+      .option('push-instance', { type: 'string', describe: 'Pushgateway instance label (default: this host name)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Show progress on a terminal (--no-progress to hide)' })
       .example('$0', 'the standard suite on every available backend')
       .example('$0 run --preset quick --probe stream,gemm', 'a quick look at memory bandwidth and GEMM')
@@ -77,6 +85,7 @@ export const runCommand: CommandSpec = {
     if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed ${args.seed}: must be a non-negative integer`);
     const out = args.out ?? defaultReportPath();
     await checkWritable(out);
+    if (args.push !== undefined && !/^https?:\/\/[^/]+/.test(args.push)) throw new UsageError(`--push ${args.push}: expected the Pushgateway's URL, e.g. http://pushgateway:9091`);
 
     const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
     let outcome;
@@ -119,6 +128,15 @@ export const runCommand: CommandSpec = {
     summaryStream.write(`${renderSummary(report.results)}\n`);
     ctx.stderr.write(`report: ${resolve(out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
     if (args.json) ctx.stdout.write(text);
+    if (args.push) {
+      try {
+        await pushResults({ url: args.push, job: args.pushJob, instance: args.pushInstance ?? hostname() }, report.results);
+        ctx.stderr.write(`pushed ${report.results.length} results to ${args.push} (job ${args.pushJob})\n`);
+      } catch (err) {
+        ctx.stderr.write(`flopmeter: ${describeError(err)} (the report is written)\n`);
+        return outcome.interrupted ? EXIT.INTERRUPTED : EXIT.FAILED_RESULTS;
+      }
+    }
     if (outcome.interrupted) return EXIT.INTERRUPTED;
     return report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
   },

@@ -1,0 +1,261 @@
+/**
+ * The exporter: an HTTP(S) server with /metrics (telemetry read at scrape time
+ * from the sampler's latest values, the latest results, the exporter's own
+ * health), /probe (blackbox-exporter-style measurement on demand), and an index
+ * page. Scrapes never wait for a device or a measurement: they read memory.
+ */
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Backend, DeviceInfo } from '../backends/backend.js';
+import { monotonicNs, sleep } from '../core/clock.js';
+import { UsageError, describeError } from '../core/errors.js';
+import { PRESET_IDS, type AnyProbe, type PresetId } from '../core/probe.js';
+import { parseOverride } from '../measure/plan.js';
+import { HOST_CPU_DEVICE } from '../measure/suite.js';
+import { toolInfo } from '../report/provenance.js';
+import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
+import { Telemetry } from '../telemetry/service.js';
+import { family, type Family } from './family.js';
+import { BusyError, Measurements } from './measurements.js';
+import { indexPage } from './page.js';
+import { Exposition, negotiate } from './registry.js';
+import { resultFamilies } from './result-metrics.js';
+import { LatestResults } from './results.js';
+import { Scheduler, type ScheduleEntry } from './schedule.js';
+import { telemetryFamilies } from './telemetry-metrics.js';
+import { BasicAuth, type WebConfig } from './web-config.js';
+
+export interface ExporterOptions {
+  host: string;
+  port: number;
+  webConfig: WebConfig | null;
+  backends: readonly Backend[];
+  probes: readonly AnyProbe[];
+  probeEndpoint: boolean;
+  /** Longest a /probe or scheduled measurement may run, seconds. */
+  probeTimeoutSeconds: number;
+  /** Preset of scheduled measurements, and of /probe when it names none. */
+  preset: PresetId;
+  schedule: readonly ScheduleEntry[];
+  threads?: number;
+  seed: number;
+  gpuSampleHz?: number;
+  powercapRoot?: string;
+}
+
+/** Scrape-duration buckets, seconds: a healthy scrape takes well under a millisecond. */
+const SCRAPE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+export class Exporter {
+  private server!: Server;
+  private telemetry!: Telemetry;
+  private readonly latest = new LatestResults();
+  private measurements!: Measurements;
+  private scheduler: Scheduler | null = null;
+  private exposition!: Exposition;
+  private computeDevices: DeviceInfo[] = [];
+  private readonly scrapeCounts = new Array<number>(SCRAPE_BUCKETS.length).fill(0);
+  private scrapes = 0;
+  private scrapeSeconds = 0;
+  private readonly auth: BasicAuth;
+  private readonly version = toolInfo();
+  url = '';
+
+  private constructor(private readonly opts: ExporterOptions) {
+    this.auth = new BasicAuth(opts.webConfig?.users ?? new Map());
+  }
+
+  static async start(opts: ExporterOptions): Promise<Exporter> {
+    const e = new Exporter(opts);
+    await e.init();
+    return e;
+  }
+
+  private async init(): Promise<void> {
+    const o = this.opts;
+    for (const b of o.backends) {
+      const d = await b.discover();
+      if (d.available) this.computeDevices.push(...d.devices);
+    }
+    this.telemetry = await Telemetry.start({
+      samplers: DEFAULT_SAMPLERS,
+      options: {
+        cpuDevice: HOST_CPU_DEVICE,
+        ...(o.gpuSampleHz ? { gpuPeriodSeconds: 1 / o.gpuSampleHz } : {}),
+        ...(o.powercapRoot ? { powercapRoot: o.powercapRoot } : {}),
+      },
+    });
+    this.measurements = new Measurements(this.telemetry, this.latest, { allProbes: o.probes, ...(o.threads ? { threads: o.threads } : {}), seed: o.seed });
+    this.exposition = new Exposition(() => this.families());
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      void this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, `internal error: ${describeError(err)}\n`);
+      });
+    };
+    const tls = o.webConfig?.tls;
+    this.server = tls
+      ? createHttps({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: tls.requestClientCert, rejectUnauthorized: tls.requestClientCert }, handler)
+      : createHttp(handler);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new UsageError(`--listen ${o.host}:${o.port}: the port is in use`) : err.code === 'EADDRNOTAVAIL' ? new UsageError(`--listen ${o.host}:${o.port}: no such local address`) : err),
+      );
+      this.server.listen(o.port, o.host, () => resolve());
+    });
+    const addr = this.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    this.url = `${tls ? 'https' : 'http'}://${host}:${addr.port}`;
+    if (o.schedule.length) {
+      this.scheduler = new Scheduler(o.schedule, async (entry) => {
+        while (this.measurements.busy) await sleep(1);
+        await this.measurements.run({
+          probes: entry.probes.map((id) => o.probes.find((p) => p.id === id)!),
+          backends: [...o.backends],
+          preset: o.preset,
+          timeoutSeconds: o.probeTimeoutSeconds,
+          trigger: 'schedule',
+        });
+      });
+      this.scheduler.start();
+    }
+  }
+
+  private health(): Family[] {
+    let cumulative = 0;
+    const buckets = SCRAPE_BUCKETS.map((le, i) => [le, (cumulative += this.scrapeCounts[i]!)] as [number, number]);
+    const stats = this.telemetry.stats;
+    return [
+      { name: 'flopmeter_exporter_scrape_duration_seconds', help: 'Time to collect and render /metrics.', type: 'histogram', samples: [{ labels: {}, buckets, count: this.scrapes, sum: this.scrapeSeconds }] },
+      family('flopmeter_sampler_reads_total', 'Sensor reads by each sampler.', 'counter', stats.map((s) => ({ labels: { sampler: s.sampler }, value: s.reads }))),
+      family('flopmeter_sampler_errors_total', 'Failed sensor reads by each sampler.', 'counter', stats.map((s) => ({ labels: { sampler: s.sampler }, value: s.errors }))),
+      family('flopmeter_sampler_busy_seconds_total', 'Time each sampler spent reading sensors (its own cost).', 'counter', stats.map((s) => ({ labels: { sampler: s.sampler }, value: s.busySeconds }))),
+      family(
+        'flopmeter_measurements_total',
+        'Measurements run by the exporter, by trigger and outcome.',
+        'counter',
+        Object.entries(this.measurements.stats.runs).map(([k, v]) => {
+          const [trigger, outcome] = k.split('|') as [string, string];
+          return { labels: { trigger, outcome }, value: v };
+        }),
+      ),
+      family('flopmeter_measurement_running', 'Whether a measurement is running now.', 'gauge', [{ labels: {}, value: this.measurements.busy ? 1 : 0 }]),
+    ];
+  }
+
+  private families(): Family[] {
+    const v = this.version;
+    return [
+      family('flopmeter_build_info', 'flopmeter build: version, commit, Node.js.', 'gauge', [{ labels: { version: v.version, commit: v.commit ?? 'unknown', node: process.version }, value: 1 }]),
+      ...telemetryFamilies(this.telemetry, this.computeDevices, monotonicNs(), HOST_CPU_DEVICE),
+      ...resultFamilies(this.latest.list()),
+      ...this.health(),
+    ];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!(await this.auth.check(req.headers.authorization))) {
+      send(res, 401, 'unauthorized\n', { 'WWW-Authenticate': 'Basic realm="flopmeter"' });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'only GET\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/metrics') return this.metrics(req, res);
+    if (url.pathname === '/probe') return this.probe(url, req, res);
+    if (url.pathname === '/') {
+      const page = indexPage({
+        version: this.version.version,
+        probeEndpoint: this.opts.probeEndpoint,
+        probes: this.opts.probes.map((p) => p.id),
+        schedule: this.opts.schedule,
+        computeDevices: this.computeDevices,
+        telemetryDevices: this.telemetry.devices,
+        results: this.latest.list().length,
+      });
+      send(res, 200, page, { 'Content-Type': 'text/html; charset=utf-8' });
+      return;
+    }
+    send(res, 404, 'not found: see / for the endpoints\n');
+  }
+
+  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const { contentType, body } = await this.exposition.render(negotiate(req.headers.accept));
+    send(res, 200, req.method === 'HEAD' ? '' : body, { 'Content-Type': contentType });
+    const seconds = (performance.now() - t0) / 1000;
+    this.scrapes++;
+    this.scrapeSeconds += seconds;
+    const i = SCRAPE_BUCKETS.findIndex((b) => seconds <= b);
+    if (i >= 0) this.scrapeCounts[i]!++;
+  }
+
+  private async probe(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const o = this.opts;
+    if (!o.probeEndpoint) return send(res, 404, 'the /probe endpoint is off: start flopmeter serve with --enable-probe-endpoint\n');
+    const list = (name: string): string[] => url.searchParams.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const names = list('probe');
+    const validProbes = o.probes.map((p) => p.id);
+    if (names.length === 0) return send(res, 400, `probe=... is required; valid: ${validProbes.join(', ')}\n`);
+    const badProbe = names.filter((n) => !validProbes.includes(n));
+    if (badProbe.length) return send(res, 400, `unknown probe ${badProbe.join(', ')}; valid: ${validProbes.join(', ')}\n`);
+    const backendNames = list('backend');
+    const validBackends = o.backends.map((b) => b.id);
+    const badBackend = backendNames.filter((n) => !validBackends.includes(n as never));
+    if (badBackend.length) return send(res, 400, `unknown backend ${badBackend.join(', ')}; valid: ${validBackends.join(', ')}\n`);
+    const preset = (url.searchParams.get('preset') ?? o.preset) as PresetId;
+    if (!PRESET_IDS.includes(preset)) return send(res, 400, `unknown preset ${preset}; valid: ${PRESET_IDS.join(', ')}\n`);
+    // Blackbox-exporter style: stay inside the scraper's own timeout when it says what it is.
+    const scrapeTimeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
+    const timeoutSeconds = Number.isFinite(scrapeTimeout) && scrapeTimeout > 1 ? Math.min(o.probeTimeoutSeconds, scrapeTimeout - 0.5) : o.probeTimeoutSeconds;
+    const t0 = performance.now();
+    let outcome;
+    try {
+      outcome = await this.measurements.run({
+        probes: names.map((n) => o.probes.find((p) => p.id === n)!),
+        backends: backendNames.length ? o.backends.filter((b) => backendNames.includes(b.id)) : [...o.backends],
+        devices: list('device'),
+        preset,
+        overrides: url.searchParams.getAll('param').map(parseOverride),
+        timeoutSeconds,
+        trigger: 'probe',
+      });
+    } catch (err) {
+      if (err instanceof BusyError) return send(res, 429, `${err.message}; try again later\n`, { 'Retry-After': String(err.retryAfterSeconds) });
+      if (err instanceof UsageError) return send(res, 400, `${err.message}\n`);
+      throw err;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const at = Date.now();
+    const results = outcome.results.filter((r) => r.status !== 'skipped');
+    const success = results.length > 0 && results.every((r) => r.status === 'completed') ? 1 : 0;
+    const exposition = new Exposition(
+      () => [
+        family('probe_success', 'Whether every result of the measurement completed and verified.', 'gauge', [{ labels: {}, value: success }]),
+        family('probe_duration_seconds', 'How long the measurement took.', 'gauge', [{ labels: {}, value: seconds }]),
+        ...resultFamilies(results.map((result) => ({ result, at }))),
+      ],
+      { processMetrics: false },
+    );
+    const { contentType, body } = await exposition.render(negotiate(req.headers.accept));
+    send(res, 200, body, { 'Content-Type': contentType });
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler?.stop();
+    this.measurements?.abort();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.telemetry.stop();
+  }
+}
