@@ -9,6 +9,12 @@
 #        WebGPU backend has an adapter on a machine without a GPU. Dawn needs Mesa >= 23; on
 #        Debian bookworm that comes from bookworm-backports (bookworm's own is 22.3), whose
 #        suite this script adds to the existing Debian sources entry;
+#      - prometheus (with promtool), prometheus-pushgateway, prometheus-node-exporter, openssl:
+#        the exporter's tests lint its exposition with promtool, start their own Prometheus and
+#        Pushgateway on loopback ports, and serve over TLS with a certificate openssl makes;
+#        `npm run bench:exporter` loads node-exporter as its reference. The packages' system
+#        services are not started by this script (a policy-rc.d is held while they install);
+#        the tests and the benchmark start their own instances and stop them afterwards;
 #   2. the npm packages, exactly as package-lock.json pins them;
 #   3. the build (TypeScript, and the WebAssembly kernels).
 # Safe to run again: it installs only what is missing.
@@ -37,7 +43,10 @@ ensure_backports() {
 
 if command -v apt-get >/dev/null 2>&1 && [ -z "${no_root:-}" ]; then
   missing=()
-  for p in libopenblas0-pthread libopenblas-dev gcc libc6-dev libvulkan1; do installed "$p" || missing+=("$p"); done
+  for p in libopenblas0-pthread libopenblas-dev gcc libc6-dev libvulkan1 \
+           prometheus prometheus-pushgateway prometheus-node-exporter openssl; do
+    installed "$p" || missing+=("$p")
+  done
   mesa=$(version_of mesa-vulkan-drivers)
   need_mesa=0
   if [ -z "$mesa" ] || dpkg --compare-versions "$mesa" lt 23; then need_mesa=1; fi
@@ -45,7 +54,19 @@ if command -v apt-get >/dev/null 2>&1 && [ -z "${no_root:-}" ]; then
     [ $need_mesa = 1 ] && [ "$codename" = bookworm ] && ensure_backports
     echo "setup: installing ${missing[*]}$([ $need_mesa = 1 ] && echo ' mesa-vulkan-drivers (>= 23)') ..." >&2
     apt update -qq
-    if [ ${#missing[@]} -gt 0 ]; then apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; fi
+    if [ ${#missing[@]} -gt 0 ]; then
+      # Keep the Prometheus packages from starting their daemons (on :9090, :9091, :9100) as services.
+      held_policy=0
+      if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+        "${as_root[@]}" chmod +x /usr/sbin/policy-rc.d
+        held_policy=1
+      fi
+      status=0
+      apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+      if [ $held_policy = 1 ]; then "${as_root[@]}" rm -f /usr/sbin/policy-rc.d; fi
+      [ $status = 0 ] || exit $status
+    fi
     if [ $need_mesa = 1 ]; then
       target=()
       [ "$codename" = bookworm ] && target=(-t bookworm-backports)

@@ -122,6 +122,8 @@ const datasource: Variable = { name: 'datasource', label: 'Data source' };
 const instance: Variable = { name: 'instance', label: 'Instance', query: 'label_values(flopmeter_build_info, instance)' };
 const device: Variable = { name: 'device', label: 'Device', query: `label_values(flopmeter_device_info{${I}}, device)` };
 const computeDevice: Variable = { name: 'device', label: 'Device', query: `label_values(flopmeter_probe_info{${I}}, device)` };
+/** Results come from exporters and from Pushgateway pushes; both carry probe_info. */
+const resultInstance: Variable = { name: 'instance', label: 'Instance', query: 'label_values(flopmeter_probe_info, instance)' };
 const probe: Variable = { name: 'probe', label: 'Probe', query: `label_values(flopmeter_probe_info{${I}}, probe)` };
 
 const D = `${I}, device=~"$device"`;
@@ -201,7 +203,7 @@ export const DASHBOARDS: Record<string, Dashboard> = {
     uid: 'flopmeter-results',
     title: 'flopmeter — probe results',
     description: 'Throughput and work per joule with their 95 % intervals, energy per unit of work and latency, across backends and devices.',
-    variables: [datasource, instance, computeDevice, probe],
+    variables: [datasource, resultInstance, computeDevice, probe],
     panels: [
       ...UNITS.flatMap(([u, word, unit]): Panel[] => [
         {

@@ -23,6 +23,8 @@ export interface CommandSpec {
   builder: (y: Argv) => Argv<any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   run: (args: any, ctx: CommandContext) => Promise<number>;
+  /** What the first Ctrl-C does, told to the user (default: a run's partial report). */
+  onInterrupt?: string;
 }
 
 /** Exit codes (DESIGN.md §5). */

@@ -13,9 +13,10 @@ import { toolInfo } from '../report/provenance.js';
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  let interruptMessage = 'finishing the current step and writing the partial report';
   const onSignal = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write('\ninterrupted: finishing the current step and writing the partial report (press Ctrl-C again to quit at once)\n');
+    process.stderr.write(`\ninterrupted: ${interruptMessage} (press Ctrl-C again to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   for (const c of COMMANDS) {
     cli.command(c.command as string | readonly string[] as string, c.describe, c.builder, async (args) => {
+      if (c.onInterrupt) interruptMessage = c.onInterrupt;
       exitCode = await c.run(args, ctx);
     });
   }

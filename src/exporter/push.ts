@@ -6,6 +6,7 @@
 import { Pushgateway, type Registry } from 'prom-client';
 import { FlopmeterError, describeError } from '../core/errors.js';
 import type { Result } from '../measure/result.js';
+import { buildInfoFamily } from './build-info.js';
 import { family } from './family.js';
 import { Exposition } from './registry.js';
 import { resultFamilies } from './result-metrics.js';
@@ -19,6 +20,7 @@ export interface PushTarget {
 export async function pushResults(target: PushTarget, results: readonly Result[], at = Date.now()): Promise<void> {
   const exposition = new Exposition(
     () => [
+      buildInfoFamily(),
       ...resultFamilies(results.filter((r) => r.status !== 'skipped').map((result) => ({ result, at }))),
       family('flopmeter_push_timestamp_seconds', 'When this group was last pushed (Unix time).', 'gauge', [{ labels: {}, value: at / 1000 }]),
     ],

@@ -84,7 +84,7 @@ export function resultFamilies(results: ReadonlyArray<{ result: Result; at: numb
     if (r.power) power.push({ labels: l, value: r.power.value });
     if (r.power?.idleWatts !== null && r.power?.idleWatts !== undefined) idle.push({ labels: l, value: r.power.idleWatts });
     if (r.latency) {
-      for (const [q, v] of [['0.5', r.latency.p50], ['0.9', r.latency.p90], ['0.99', r.latency.p99], ['0.999', r.latency.p999]] as const) percentiles.push({ labels: { ...l, quantile: q }, value: v });
+      for (const [q, v] of [['50', r.latency.p50], ['90', r.latency.p90], ['99', r.latency.p99], ['99.9', r.latency.p999]] as const) percentiles.push({ labels: { ...l, percentile: q }, value: v });
       const h = latencyHistogram(r);
       if (h) histograms.push(h);
     }

@@ -17,6 +17,7 @@ import { HOST_CPU_DEVICE } from '../measure/suite.js';
 import { toolInfo } from '../report/provenance.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
 import { Telemetry } from '../telemetry/service.js';
+import { buildInfoFamily } from './build-info.js';
 import { family, type Family } from './family.js';
 import { BusyError, Measurements } from './measurements.js';
 import { indexPage } from './page.js';
@@ -66,6 +67,7 @@ export class Exporter {
   private scrapeSeconds = 0;
   private readonly auth: BasicAuth;
   private readonly version = toolInfo();
+  private readonly buildInfo = buildInfoFamily();
   url = '';
 
   private constructor(private readonly opts: ExporterOptions) {
@@ -150,9 +152,8 @@ export class Exporter {
   }
 
   private families(): Family[] {
-    const v = this.version;
     return [
-      family('flopmeter_build_info', 'flopmeter build: version, commit, Node.js.', 'gauge', [{ labels: { version: v.version, commit: v.commit ?? 'unknown', node: process.version }, value: 1 }]),
+      this.buildInfo,
       ...telemetryFamilies(this.telemetry, this.computeDevices, monotonicNs(), HOST_CPU_DEVICE),
       ...resultFamilies(this.latest.list()),
       ...this.health(),

@@ -47,7 +47,7 @@ export function telemetryFamilies(telemetry: Telemetry, computeDevices: readonly
   for (const [q, meta] of Object.entries(GAUGES) as Array<[Quantity, { name: string; help: string }]>) {
     families.push(family(meta.name, meta.help, 'gauge', byQuantity.get(q) ?? []));
   }
-  families.push(family('flopmeter_device_energy_joules_total', 'Energy since the exporter started sampling, from the device’s energy counter.', 'counter', energy));
+  families.push(family('flopmeter_device_energy_joules_total', 'Energy used, from the device’s own energy counter (its origin is the device’s, e.g. the driver’s load; use rate() or increase()).', 'counter', energy));
   families.push(family('flopmeter_device_throttle_reason_active', 'Whether a clock-event (throttle) reason is active now, one series per reason.', 'gauge', throttle));
   families.push(
     family(

@@ -107,6 +107,10 @@ export function summarize(input: SummaryInput): Summary {
   const watts = joules.map((e, i) => e / wall[i]!);
   const perUnit = joules.map((e, i) => e / work[i]!);
   const perJoule = joules.map((e, i) => work[i]! / e);
+  // Values are ratios of totals (all the work over all the energy), so that energy per unit and
+  // work per joule are exact reciprocals; the windows' spread of each ratio gives its type A term.
+  const totalWork = work.reduce((a, b) => a + b, 0);
+  const totalJoules = joules.reduce((a, b) => a + b, 0);
   const B = sensorComponents(sensor, mean(watts), mean(joules));
 
   const powerBudget = combine([typeA('window-to-window spread of power', watts), ...B]);
@@ -121,8 +125,9 @@ export function summarize(input: SummaryInput): Summary {
   if (dynUsable) {
     const dynPerUnit = dynWatts.map((p, i) => (p * wall[i]!) / work[i]!);
     const dynPerJoule = dynPerUnit.map((x) => 1 / x);
-    dynamicPerUnit = estimate(mean(dynPerUnit), `J/${unit}`, combine([typeA('window spread of dynamic energy per unit', dynPerUnit), ...B]));
-    dynamicEfficiency = estimate(mean(dynPerJoule), `${unit}/J`, combine([typeA('window spread of dynamic work per joule', dynPerJoule), ...B]));
+    const dynJoules = dynWatts.reduce((a, p, i) => a + p * wall[i]!, 0);
+    dynamicPerUnit = estimate(dynJoules / totalWork, `J/${unit}`, combine([typeA('window spread of dynamic energy per unit', dynPerUnit), ...B]));
+    dynamicEfficiency = estimate(totalWork / dynJoules, `${unit}/J`, combine([typeA('window spread of dynamic work per joule', dynPerJoule), ...B]));
   }
 
   const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
@@ -138,14 +143,14 @@ export function summarize(input: SummaryInput): Summary {
       sensor: `${sensor.sampler}: ${sensor.description}`,
     },
     energy: {
-      joules: joules.reduce((a, b) => a + b, 0),
-      perUnit: estimate(mean(perUnit), `J/${unit}`, perUnitBudget),
+      joules: totalJoules,
+      perUnit: estimate(totalJoules / totalWork, `J/${unit}`, perUnitBudget),
       dynamicPerUnit,
       counterJoules: counterTotal,
       integratedJoules: integratedTotal,
       disagreement: counterTotal !== null && integratedTotal !== null && counterTotal > 0 ? Math.abs(counterTotal - integratedTotal) / counterTotal : null,
     },
-    efficiency: { ...estimate(mean(perJoule), `${unit}/J`, effBudget), dynamic: dynamicEfficiency },
+    efficiency: { ...estimate(totalWork / totalJoules, `${unit}/J`, effBudget), dynamic: dynamicEfficiency },
     uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget },
     unavailable:
       idle === null

@@ -72,6 +72,7 @@ export const serveCommand: CommandSpec = {
       .example('$0 serve', 'telemetry on 127.0.0.1:9877/metrics')
       .example('$0 serve --listen :9877 --schedule "stream,gemm every 15m"', 'every interface, with probe results every 15 minutes')
       .example('FLOPMETER_ENABLE_PROBE_ENDPOINT=true $0 serve', 'options from the environment'),
+  onInterrupt: 'stopping the exporter (a running measurement is abandoned)',
   async run(given: ServeArgs, ctx) {
     const args = withEnv(given, SPEC);
     const { host, port } = parseListen(args.listen);
