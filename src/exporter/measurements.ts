@@ -51,6 +51,11 @@ export class Measurements {
     return this.running !== null;
   }
 
+  /** Measurements finished so far, whatever their outcome. */
+  get completed(): number {
+    return Object.values(this.stats.runs).reduce((a, b) => a + b, 0);
+  }
+
   /** Runs one measurement, or throws BusyError at once if one is running. */
   async run(req: MeasurementRequest): Promise<SuiteOutcome> {
     if (this.running) throw new BusyError(Math.max(1, Math.ceil((this.running.deadline - Date.now()) / 1000)), this.running.what);

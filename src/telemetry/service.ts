@@ -15,10 +15,12 @@ export interface TelemetryOptions {
   /** Sampler names (src/telemetry/index.ts). */
   samplers: readonly string[];
   options: SamplerOptions;
+  /** How long samples are kept, seconds (default 1 hour): a long-running exporter keeps only what a measurement needs. */
+  retentionSeconds?: number;
 }
 
 export class Telemetry {
-  readonly store = new SampleStore();
+  readonly store: SampleStore;
   /** Physical devices the samplers see. */
   devices: TelemetryDevice[] = [];
   sensors: SensorInfo[] = [];
@@ -31,7 +33,12 @@ export class Telemetry {
   private stopped: (() => void) | null = null;
   private failure: Error | null = null;
 
-  private constructor(private readonly worker: Worker | null) {}
+  private constructor(
+    private readonly worker: Worker | null,
+    retentionSeconds?: number,
+  ) {
+    this.store = new SampleStore(retentionSeconds !== undefined ? retentionSeconds * 1e9 : undefined);
+  }
 
   /** Telemetry switched off: every sensor reported missing for that reason. */
   static disabled(device: string, reason = 'telemetry disabled (--no-telemetry)'): Telemetry {
@@ -44,7 +51,7 @@ export class Telemetry {
   static async start(opts: TelemetryOptions): Promise<Telemetry> {
     const worker = new Worker(requireBuilt(workerScript(import.meta.url, 'worker')));
     worker.unref(); // never keeps the process alive on its own
-    const t = new Telemetry(worker);
+    const t = new Telemetry(worker, opts.retentionSeconds);
     const ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromTelemetry) => {
         if (msg.type === 'ready') {

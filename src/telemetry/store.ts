@@ -46,42 +46,72 @@ export class Series {
       this.v.splice(0, i);
     }
   }
+
+  /** The oldest sample's time, or undefined. */
+  get first(): number | undefined {
+    return this.t[0];
+  }
 }
 
 function key(device: string, quantity: Quantity, component?: string): string {
   return `${device}\u0000${quantity}\u0000${component ?? ''}`;
 }
 
+/**
+ * Pruning runs once the oldest sample is this share of the retention past it, so that
+ * each prune moves many samples at once (amortised O(1) per sample, not a shift per batch).
+ */
+const PRUNE_SLACK = 0.1;
+
+export interface DeviceSeries {
+  quantity: Quantity;
+  component?: string;
+  series: Series;
+}
+
 export class SampleStore {
   private readonly series = new Map<string, Series>();
+  private readonly byDevice = new Map<string, DeviceSeries[]>();
+  private batches = 0;
 
   /** @param retentionNs samples older than this (relative to the newest) are pruned; default 1 hour. */
   constructor(private readonly retentionNs = 3600e9) {}
+
+  /** Changes whenever samples are added (for caches of what is derived from the store). */
+  get version(): number {
+    return this.batches;
+  }
 
   add(samples: readonly Sample[]): void {
     let newest = -Infinity;
     for (const s of samples) {
       const k = key(s.device, s.quantity, s.component);
       let series = this.series.get(k);
-      if (!series) this.series.set(k, (series = new Series()));
+      if (!series) {
+        this.series.set(k, (series = new Series()));
+        const list = this.byDevice.get(s.device) ?? [];
+        list.push(s.component ? { quantity: s.quantity, component: s.component, series } : { quantity: s.quantity, series });
+        this.byDevice.set(s.device, list);
+      }
       series.push(s.t, s.value);
       if (s.t > newest) newest = s.t;
     }
-    if (Number.isFinite(newest)) for (const s of this.series.values()) s.pruneBefore(newest - this.retentionNs);
+    this.batches++;
+    if (!Number.isFinite(newest)) return;
+    const horizon = newest - this.retentionNs;
+    for (const s of this.series.values()) {
+      const first = s.first;
+      if (first !== undefined && first < horizon - this.retentionNs * PRUNE_SLACK) s.pruneBefore(horizon);
+    }
   }
 
   get(device: string, quantity: Quantity, component?: string): Series | undefined {
     return this.series.get(key(device, quantity, component));
   }
 
-  /** Every series of a device, with its quantity and component. */
-  seriesOf(device: string): Array<{ quantity: Quantity; component?: string; series: Series }> {
-    const out: Array<{ quantity: Quantity; component?: string; series: Series }> = [];
-    for (const [k, series] of this.series) {
-      const [d, quantity, component] = k.split('\u0000') as [string, Quantity, string];
-      if (d === device) out.push(component ? { quantity, component, series } : { quantity, series });
-    }
-    return out;
+  /** Every series of a device, with its quantity and component (in the order they first appeared). */
+  seriesOf(device: string): readonly DeviceSeries[] {
+    return this.byDevice.get(device) ?? [];
   }
 
   /** The newest value of a series, or undefined. */

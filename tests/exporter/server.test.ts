@@ -6,7 +6,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { request } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +117,21 @@ describe('flopmeter serve, in-process with a fake NVML', () => {
     const body = await r.text();
     expect(body).toContain('# TYPE flopmeter_device_energy_joules counter');
     expect(body.endsWith('# EOF\n')).toBe(true);
+  });
+
+  it('compresses scrapes with gzip when the scraper accepts it, as Prometheus does', async (ctx) => {
+    requireComponent(ctx, hasCompiler(), 'a C compiler (for the fake NVML)');
+    const r = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      httpGet(`${exporter.url}/metrics`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers.vary).toBe('Accept, Accept-Encoding');
+    expect(Number(r.headers['content-length'])).toBe(r.body.length);
+    expect(gunzipSync(r.body).toString()).toContain('flopmeter_device_power_watts');
   });
 
   it('answers /probe with 400 for unknown names (listing the valid ones) and bad presets', async (ctx) => {
