@@ -31,6 +31,7 @@ interface Variable {
   name: string;
   label: string;
   query?: string;
+  /** Several values and "All" may be chosen (default); otherwise exactly one. */
   multi?: boolean;
 }
 
@@ -57,11 +58,11 @@ function variable(v: Variable): object {
     definition: v.query,
     query: { query: v.query, refId: `${v.name}-variable` },
     refresh: 2,
-    multi: v.multi ?? true,
-    includeAll: true,
-    allValue: '.*',
-    current: { selected: true, text: ['All'], value: ['$__all'] },
     sort: 1,
+    ...(v.multi === false
+      ? // Grafana selects the first value when nothing is current.
+        { multi: false, includeAll: false, current: {} }
+      : { multi: true, includeAll: true, allValue: '.*', current: { selected: true, text: ['All'], value: ['$__all'] } }),
   };
 }
 
@@ -121,6 +122,12 @@ function dashboard(d: Dashboard): object {
 const datasource: Variable = { name: 'datasource', label: 'Data source' };
 const instance: Variable = { name: 'instance', label: 'Instance', query: 'label_values(flopmeter_build_info, instance)' };
 const device: Variable = { name: 'device', label: 'Device', query: `label_values(flopmeter_device_info{${I}}, device)` };
+/**
+ * The device dashboard shows one node: its latency heatmap sums histograms by
+ * `le`, which is exact within one exporter (its histograms share their top
+ * bucket) but not across exporters whose results span different ranges.
+ */
+const oneInstance: Variable = { ...instance, multi: false };
 const computeDevice: Variable = { name: 'device', label: 'Device', query: `label_values(flopmeter_probe_info{${I}}, device)` };
 /** Results come from exporters and from Pushgateway pushes; both carry probe_info. */
 const resultInstance: Variable = { name: 'instance', label: 'Instance', query: 'label_values(flopmeter_probe_info, instance)' };
@@ -165,7 +172,7 @@ export const DASHBOARDS: Record<string, Dashboard> = {
     uid: 'flopmeter-device',
     title: 'flopmeter — device detail',
     description: 'One device over time: power, energy, clocks beside throttle reasons, temperatures, utilisation, memory, and the latency distribution of its probes.',
-    variables: [datasource, instance, device],
+    variables: [datasource, oneInstance, device],
     panels: [
       { title: 'Power (instant and averaged)', type: 'timeseries', unit: 'watt', targets: [{ expr: `flopmeter_device_power_watts{${D}}`, legend: '{{device}} {{component}}' }] },
       { title: 'Energy (counter)', type: 'timeseries', unit: 'joule', targets: [{ expr: `flopmeter_device_energy_joules_total{${D}}`, legend: '{{device}}' }] },

@@ -3,7 +3,8 @@
  * energy per unit of work with their 95 % bounds, power, and the latency
  * distribution as a histogram whose buckets are chosen from the result's own
  * range (on a fixed grid of powers of √2 seconds, so that repeated results of a
- * probe keep the same bucket bounds).
+ * probe keep the same bucket bounds), all of one exporter's histograms reaching
+ * the same top bucket so that `sum by (le)` over its results stays cumulative.
  */
 import { LatencyHistogram } from '../core/histogram.js';
 import type { Result } from '../measure/result.js';
@@ -26,17 +27,22 @@ export function latencyBuckets(minSeconds: number, maxSeconds: number): number[]
   return out;
 }
 
-const histogramCache = new WeakMap<Result, HistogramSample>();
+const histogramCache = new WeakMap<Result, { topSeconds: number; sample: HistogramSample }>();
 
-/** The result's latency as a Prometheus histogram (computed once per result). */
-export function latencyHistogram(r: Result): HistogramSample | null {
+/**
+ * The result's latency as a Prometheus histogram (computed once per result and
+ * top). Its buckets reach at least `topSeconds`: a bucket missing from one
+ * series would count as zero in a sum over series, where its true value is
+ * that series' whole count.
+ */
+export function latencyHistogram(r: Result, topSeconds = 0): HistogramSample | null {
   if (!r.latency) return null;
   const cached = histogramCache.get(r);
-  if (cached) return cached;
+  if (cached?.topSeconds === topSeconds) return cached.sample;
   const h = LatencyHistogram.decode(r.latency.histogram);
   const entries = h.entries();
   h.destroy();
-  const bounds = latencyBuckets(r.latency.min, r.latency.max);
+  const bounds = latencyBuckets(r.latency.min, Math.max(r.latency.max, topSeconds));
   let i = 0;
   let cumulative = 0;
   const buckets: Array<[number, number]> = bounds.map((le) => {
@@ -44,7 +50,7 @@ export function latencyHistogram(r: Result): HistogramSample | null {
     return [le, cumulative];
   });
   const sample: HistogramSample = { labels: resultLabels(r), buckets, count: r.latency.count, sum: r.latency.mean * r.latency.count };
-  histogramCache.set(r, sample);
+  histogramCache.set(r, { topSeconds, sample });
   return sample;
 }
 
@@ -71,6 +77,7 @@ export function resultFamilies(results: ReadonlyArray<{ result: Result; at: numb
   const idle: Sample[] = [];
   const percentiles: Sample[] = [];
   const histograms: HistogramSample[] = [];
+  const topSeconds = Math.max(0, ...results.map(({ result: r }) => (r.status === 'completed' && r.latency ? r.latency.max : 0)));
   for (const { result: r, at } of results) {
     const l = resultLabels(r);
     info.push({ labels: labels({ ...l, engine: r.engine, status: r.status, converged: r.throughput ? String(r.throughput.converged) : null, definition_hash: r.definitionHash }), value: 1 });
@@ -85,7 +92,7 @@ export function resultFamilies(results: ReadonlyArray<{ result: Result; at: numb
     if (r.power?.idleWatts !== null && r.power?.idleWatts !== undefined) idle.push({ labels: l, value: r.power.idleWatts });
     if (r.latency) {
       for (const [q, v] of [['50', r.latency.p50], ['90', r.latency.p90], ['99', r.latency.p99], ['99.9', r.latency.p999]] as const) percentiles.push({ labels: { ...l, percentile: q }, value: v });
-      const h = latencyHistogram(r);
+      const h = latencyHistogram(r, topSeconds);
       if (h) histograms.push(h);
     }
   }

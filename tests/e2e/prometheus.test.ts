@@ -8,12 +8,13 @@
  * Prometheus's HTTP API, template variables substituted, and must return data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeLibraryPath, hasCompiler } from '../fixtures/fakes.js';
-import { BIN, ROOT, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
+import { BIN, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
 import { freePort, hasCommand, startDaemon, waitFor, type Daemon } from '../exporter/prometheus-tools.js';
+import { loadDashboards, previewDashboard, substitute } from '../../scripts/dashboard-preview.js';
 
 interface Exporter {
   url: string;
@@ -53,36 +54,6 @@ async function query(prom: string, expr: string): Promise<VectorSample[]> {
   const body = (await r.json()) as { status: string; error?: string; data: { resultType: string; result: VectorSample[] } };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
   return body.data.result;
-}
-
-interface DashboardJson {
-  title: string;
-  templating: { list: Array<{ name: string; type: string; definition?: string }> };
-  panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
-}
-
-const dashboards = (): DashboardJson[] =>
-  readdirSync(join(ROOT, 'dashboards'))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(ROOT, 'dashboards', f), 'utf8')) as DashboardJson);
-
-/**
- * An expression as Grafana sends it: variables replaced by the chosen values
- * (a regex alternation for several, as Grafana formats multi-value variables),
- * $__rate_interval and $__range by durations that fit a 1 s scrape interval.
- */
-function substitute(expr: string, vars: Record<string, string[]>): string {
-  // Grafana escapes regex characters in variable values with a double backslash inside PromQL strings.
-  const escape = (v: string): string => (v === '.*' ? v : v.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&'));
-  return expr
-    .replace(/\$__rate_interval/g, '10s')
-    .replace(/\$__range/g, '5m')
-    .replace(/\$(\w+)/g, (m, name: string) => {
-      const v = vars[name];
-      if (!v) return m;
-      return v.length === 1 ? escape(v[0]!) : `(${v.map(escape).join('|')})`;
-    });
 }
 
 const GPU_ENV = (dir: string, watts: number): Record<string, string> => ({
@@ -201,7 +172,7 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
       'flopmeter — device detail': { instance: [nodeA!.instance], device: ['nvidia:0000:10:00.0'] },
       'flopmeter — probe results': { instance: [nodeA!.instance, 'batch-node-1'], device: ['cuda0'], probe: ['.*'] },
     };
-    const list = dashboards();
+    const list = loadDashboards();
     expect(list.length).toBe(3);
     const failures: string[] = [];
     let evaluated = 0;
@@ -223,7 +194,9 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
             evaluated++;
             if (r instanceof Error || !r.some((s) => s.metric[m[2]!] !== undefined)) failures.push(`${d.title} / variable ${v.name}: ${v.definition}${r instanceof Error ? `: ${r.message}` : ''}`);
           }
-          for (const vars of [all, chosen[d.title]!]) {
+          // "All" where a variable allows it; the chosen value where it takes only one.
+          const allOrOne = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, d.templating.list.find((x) => x.name === k)?.includeAll === false ? chosen[d.title]![k]! : v]));
+          for (const vars of [allOrOne, chosen[d.title]!]) {
             for (const p of d.panels) {
               for (const t of p.targets) {
                 const expr = substitute(t.expr, vars);
@@ -243,5 +216,17 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
     // The instance variables list both nodes and the pushed batch instance.
     const instances = new Set((await query(prometheus!.url, 'flopmeter_build_info')).map((s) => s.metric.instance));
     expect([...instances].sort()).toEqual([nodeA!.instance, nodeB!.instance, 'batch-node-1'].sort());
+  });
+
+  it('renders a preview of every dashboard from Prometheus, with data in every panel', async (ctx) => {
+    require(ctx);
+    for (const d of loadDashboards()) {
+      const { svg, panels } = await previewDashboard(prometheus!.url, d, { minutes: 2 });
+      expect(panels.filter((p) => !p.hasData).map((p) => `${d.title} / ${p.title}`)).toEqual([]);
+      expect(panels.flatMap((p) => p.warnings.map((w) => `${d.title} / ${p.title}: ${w}`))).toEqual([]);
+      expect(svg).toMatch(/^<svg[^>]+width="\d+"/);
+      for (const p of d.panels) expect(svg, `${d.title}: ${p.title}`).toContain(`>${p.title.replace(/&/g, '&amp;')}<`);
+      expect(svg).not.toContain('no data');
+    }
   });
 });

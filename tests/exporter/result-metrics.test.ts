@@ -114,6 +114,21 @@ describe('resultFamilies from a real run', () => {
     expect(pct[2]!.value).toBe(r.latency!.p99);
   });
 
+  it('gives every histogram of an exporter the same top bucket, so that a sum by le stays cumulative', () => {
+    const fs = resultFamilies(results.map((result) => ({ result, at: Date.now() })));
+    const hs = find(fs, 'flopmeter_probe_latency_seconds').samples as HistogramSample[];
+    expect(hs.length).toBe(2);
+    // The results' own ranges differ (reduce is slower than launch-latency) ...
+    expect(results[0]!.latency!.max).not.toBeCloseTo(results[1]!.latency!.max, 6);
+    // ... yet both histograms end at the same bound, as `sum by (le)` needs.
+    expect(hs[0]!.buckets.at(-1)![0]).toBe(hs[1]!.buckets.at(-1)![0]);
+    const sum = new Map<number, number>();
+    for (const h of hs) for (const [le, c] of h.buckets) sum.set(le, (sum.get(le) ?? 0) + c);
+    const counts = [...sum.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]!);
+    expect(counts.at(-1)).toBe(hs[0]!.count + hs[1]!.count);
+  });
+
   it('keeps an unsuccessful result as info only, without figures', () => {
     const failed = { ...results[0]!, status: 'invalid' as const };
     const fs = resultFamilies([{ result: failed, at: Date.now() }]);

@@ -9,7 +9,7 @@
 import { monotonicNs } from '../../core/clock.js';
 import { LatencyHistogram } from '../../core/histogram.js';
 import type { TimerInfo, WindowRequest, WindowTiming } from '../backend.js';
-import type { CudaDriver, Handle } from './driver.js';
+import { CUDA_ERROR_NOT_READY, type CudaDriver, type Handle } from './driver.js';
 import { roundtripWindow } from '../roundtrip.js';
 
 /** Event pairs per batch at most. */
@@ -25,6 +25,12 @@ export const CUDA_TIMERS: Record<'device' | 'roundtrip', TimerInfo> = {
 };
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+/**
+ * How often a finished batch is looked for. The next batch is already queued, so
+ * the device stays busy while the host waits; 1 ms is far below a batch's 20 ms.
+ */
+const POLL_MS = 1;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Batch {
   starts: Handle[];
@@ -109,7 +115,7 @@ export class CudaTimer {
       // Keep a second batch queued while this one is read (its pool is the other one, so reading is safe).
       if (!done() && !aborted && inFlight.length < 2) launch();
       const batch = inFlight.shift()!;
-      d.call('cuEventSynchronize', batch.pool.ends[batch.count - 1]);
+      await this.finished(batch.pool.ends[batch.count - 1]);
       let sum = 0;
       for (let i = 0; i < batch.count; i++) {
         const ms = d.elapsedMs(batch.pool.starts[i], batch.pool.ends[i]);
@@ -127,6 +133,17 @@ export class CudaTimer {
     const encoded = hist.encode();
     hist.destroy();
     return { startNs, endNs, iterations, seconds, latencyHistogram: encoded, aborted };
+  }
+
+  /**
+   * Waits for an event without holding the thread: the event loop stays free
+   * (an exporter keeps answering scrapes during a measurement), where
+   * cuEventSynchronize would block it for up to a batch.
+   */
+  private async finished(event: Handle): Promise<void> {
+    while (this.driver.raw('cuEventQuery', event) === CUDA_ERROR_NOT_READY) await sleep(POLL_MS);
+    // Returns at once now; reports an error the queued work raised.
+    this.driver.call('cuEventSynchronize', event);
   }
 
   destroy(): void {
