@@ -204,7 +204,7 @@ export async function previewPanel(prometheus: string, panel: DashboardJson['pan
       const cells = results.flatMap((r) => decumulate(r, window.step));
       const falling = cells.filter((c) => c.count < 0).length;
       if (falling) warnings.push(`${falling} heatmap cells with a negative count: the summed histograms do not share their bucket bounds`);
-      return { title: panel.title, hasData: true, warnings, spec: { ...base, data: { values: cells }, mark: 'rect', encoding: { x: time, x2: { field: 't2' }, y: { field: 'le', type: 'ordinal', title: 'bucket upper bound', sort: { field: 'upper', order: 'descending' }, axis: { labelOverlap: 'greedy' } }, color: { field: 'count', type: 'quantitative', title: 'count', scale: { scheme: 'oranges' }, legend: { orient: 'right' } } } } };
+      return { title: panel.title, hasData: true, warnings, spec: { ...base, data: { values: cells }, mark: 'rect', encoding: { x: time, x2: { field: 't2' }, y: { field: 'le', type: 'ordinal', title: 'bucket upper bound', sort: { field: 'upper', order: 'descending' }, axis: { labelOverlap: 'greedy' } }, color: { field: 'count', type: 'quantitative', title: 'count', scale: { type: 'symlog', scheme: 'oranges' }, legend: { orient: 'right' } } } } };
     }
     case 'table':
       return { title: panel.title, hasData: true, warnings, spec: tableSpec(base, results.flat()) };
