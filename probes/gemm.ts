@@ -61,7 +61,8 @@ export default defineProbe<GemmParams>({
       full: { dtype: ['f32', 'f16'], n: [2048, 4096, 8192] },
     },
   },
-  work: ({ n }) => ({ flop: 2 * n ** 3, items: n * n }),
+  // bytes: the compulsory traffic (A and B read once, C written once) that places GEMM on a roofline.
+  work: ({ n, dtype }) => ({ flop: 2 * n ** 3, items: n * n, bytes: 3 * BYTES[dtype] * n * n }),
   // Up to four n × n matrices on the device; A and B inputs (float32) on the host.
   memoryBytes: ({ n, dtype }) => 4 * BYTES[dtype] * n * n + 2 * 4 * n * n + 3 * 8 * CHECKED_ENTRIES,
   inputs: (seed, { n, dtype }) => {

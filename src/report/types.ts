@@ -9,6 +9,7 @@ import type { BackendStatus } from '../measure/suite.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import type { TelemetryDevice } from '../telemetry/devices.js';
+import type { ReportSignature } from './signature.js';
 
 export const REPORT_SCHEMA = 'flopmeter/report@1';
 
@@ -66,4 +67,6 @@ export interface Report {
   idle: Record<string, IdleBaseline>;
   telemetry: { devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[]; samplers: SamplerStats[] };
   results: Result[];
+  /** Ed25519 signature over the rest of the report (`flopmeter sign`); absent when unsigned. */
+  signature?: ReportSignature;
 }

@@ -4,5 +4,10 @@ import { runCommand } from './run.js';
 import { devicesCommand } from './devices.js';
 import { probesCommand } from './probes.js';
 import { serveCommand } from './serve.js';
+import { reportCommand } from './report.js';
+import { compareCommand } from './compare.js';
+import { keygenCommand } from './keygen.js';
+import { signCommand } from './sign.js';
+import { verifyCommand } from './verify.js';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand, serveCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand, serveCommand, reportCommand, compareCommand, keygenCommand, signCommand, verifyCommand];

@@ -1,0 +1,28 @@
+/**
+ * `flopmeter report FILE.json`: any report (of any published schema version)
+ * as a terminal table, Markdown, a self-contained HTML page, or the JSON
+ * upgraded to the current schema.
+ */
+import type { Argv } from 'yargs';
+import { reportDocument } from '../../report/document.js';
+import { readReport } from '../../report/read.js';
+import { chooseFormat, emit, FORMATS } from '../output.js';
+import { EXIT, type CommandSpec } from '../context.js';
+
+export const reportCommand: CommandSpec = {
+  command: 'report <file>',
+  describe: 'Show a report as a table, Markdown or a self-contained HTML page with charts',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', describe: 'A flopmeter JSON report', demandOption: true })
+      .option('format', { alias: 'f', type: 'string', choices: FORMATS, describe: 'text (default), md, html, or json (the report in the current schema); default from --out’s extension' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+      .example('flopmeter report run.json', 'the summary, budgets and provenance on the terminal')
+      .example('flopmeter report run.json -o run.html', 'one HTML file with latency, telemetry, roofline and efficiency charts; opens offline'),
+  async run(args: { file: string; format?: string; out?: string }, ctx) {
+    const format = chooseFormat(args.format, args.out);
+    const report = readReport(args.file);
+    await emit(ctx, { format, out: args.out, doc: () => reportDocument(report, args.file), json: () => report, embedded: { id: 'flopmeter-report', data: report } });
+    return EXIT.OK;
+  },
+};
