@@ -15,6 +15,8 @@
 #        `npm run bench:exporter` loads node-exporter as its reference. The packages' system
 #        services are not started by this script (a policy-rc.d is held while they install);
 #        the tests and the benchmark start their own instances and stop them afterwards;
+#      - chromium, fonts-liberation: the tests open the HTML reports in headless Chromium
+#        (through playwright-core, which downloads no browser of its own);
 #   2. the npm packages, exactly as package-lock.json pins them;
 #   3. the build (TypeScript, and the WebAssembly kernels).
 # Safe to run again: it installs only what is missing.
@@ -44,7 +46,7 @@ ensure_backports() {
 if command -v apt-get >/dev/null 2>&1 && [ -z "${no_root:-}" ]; then
   missing=()
   for p in libopenblas0-pthread libopenblas-dev gcc libc6-dev libvulkan1 \
-           prometheus prometheus-pushgateway prometheus-node-exporter openssl; do
+           prometheus prometheus-pushgateway prometheus-node-exporter openssl chromium fonts-liberation; do
     installed "$p" || missing+=("$p")
   done
   mesa=$(version_of mesa-vulkan-drivers)

@@ -67,28 +67,30 @@ function rowTable(c: Comparison, row: ComparisonRow): Block {
   return table({ columns, rows, marked });
 }
 
-/** Grouped bars: each workload's throughput and work-per-joule ratios per report, with intervals. */
+/** Each workload's throughput and work-per-joule ratios, grouped by workload, one mark per report, with intervals and verdicts. */
 function ratioChart(c: Comparison): TopLevelSpec | null {
   const values = c.rows.flatMap((row) =>
     row.cells.flatMap((cell, i) =>
       (['throughput', 'efficiency'] as const).flatMap((name) => {
         const q = cell.quantities[name];
         if (i === c.baseline || !q?.ratio) return [];
-        return [{ workload: `${row.device} ${row.probe} ${params(row)}`.trim(), report: c.reports[i]!.label, quantity: name === 'throughput' ? 'throughput ratio' : 'work per joule ratio', ratio: q.ratio.value, low: q.ratio.ci95[0], high: q.ratio.ci95[1], verdict: verdictWord(name, q.verdict!) }];
+        return [{ workload: `${row.device} ${row.probe} ${params(row)}`.trim(), bar: `${row.device} ${row.probe} ${params(row)} · ${c.reports[i]!.label}`.replace(/\s+/g, ' '), report: c.reports[i]!.label, quantity: name === 'throughput' ? 'throughput ratio' : 'work per joule ratio', ratio: q.ratio.value, low: q.ratio.ci95[0], high: q.ratio.ci95[1], verdict: verdictWord(name, q.verdict!) }];
       }),
     ),
   );
   if (!values.length) return null;
+  // One row per workload and report, grouped by workload (the order of the data); the no-change rule spans them all.
+  const y = { field: 'bar', type: 'nominal', title: null, sort: null, axis: { labelLimit: 360 } };
   return {
     data: { values },
     facet: { column: { field: 'quantity', type: 'nominal', title: null } },
     spec: {
       width: 360,
       height: { step: 14 },
-      encoding: { y: { field: 'workload', type: 'nominal', title: null, axis: { labelLimit: 320 } }, yOffset: { field: 'report', type: 'nominal' } },
+      // Ratios on a log scale (×2 and ×0.5 equally far from 1): a dot with its interval, not a bar from a zero a log axis lacks.
       layer: [
-        { mark: { type: 'bar', opacity: 0.8 }, encoding: { x: { field: 'ratio', type: 'quantitative', title: `ratio to ${c.reports[c.baseline]!.label}`, scale: { type: 'log' } }, color: { field: 'report', type: 'nominal', title: 'report' } } },
-        { mark: { type: 'errorbar', ticks: true, color: '#222' }, encoding: { x: { field: 'low', type: 'quantitative', title: null }, x2: { field: 'high' } } },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: null }, x2: { field: 'high' }, color: { field: 'report', type: 'nominal', title: 'report' } } },
+        { mark: { type: 'point', filled: true, size: 50 }, encoding: { y, x: { field: 'ratio', type: 'quantitative', title: `ratio to ${c.reports[c.baseline]!.label}`, scale: { type: 'log' } }, color: { field: 'report', type: 'nominal', title: 'report' }, shape: { field: 'verdict', type: 'nominal', title: 'verdict' } } },
         { mark: { type: 'rule', color: '#d32f2f', strokeDash: [4, 3] }, encoding: { x: { datum: 1 } } },
       ],
     },

@@ -39,9 +39,15 @@ export function latencyHistogram(r: Result, topSeconds = 0): HistogramSample | n
   if (!r.latency) return null;
   const cached = histogramCache.get(r);
   if (cached?.topSeconds === topSeconds) return cached.sample;
-  const h = LatencyHistogram.decode(r.latency.histogram);
-  const entries = h.entries();
-  h.destroy();
+  let entries: Array<[number, number]>;
+  try {
+    const h = LatencyHistogram.decode(r.latency.histogram);
+    entries = h.entries();
+    h.destroy();
+  } catch {
+    // A histogram that does not decode (the schema asks only for a string) leaves the percentiles as the only latency figures.
+    return null;
+  }
   const bounds = latencyBuckets(r.latency.min, Math.max(r.latency.max, topSeconds));
   let i = 0;
   let cumulative = 0;

@@ -55,8 +55,9 @@ async function block(b: Block): Promise<string> {
 /** The page. `embedded`: the source data, kept in the page as inert JSON. */
 export async function renderHtml(doc: Document, embedded?: { id: string; data: unknown }): Promise<string> {
   const blocks = await Promise.all(doc.blocks.map(block));
-  // "</" would end the script element early; JSON allows "\/" for "/".
-  const json = embedded ? `\n<script type="application/json" id="${escapeHtml(embedded.id)}">${JSON.stringify(embedded.data).replace(/<\//g, '<\\/')}</script>` : '';
+  // No "<" at all in the script's text: "</script" would end the element early, and "<!--" then "<script"
+  // would put the HTML tokenizer in a state where the real "</script>" no longer ends it. JSON allows "\u003c".
+  const json = embedded ? `\n<script type="application/json" id="${escapeHtml(embedded.id)}">${JSON.stringify(embedded.data).replace(/</g, '\\u003c')}</script>` : '';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -58,9 +58,16 @@ export function logBins(points: readonly LatencyPoint[]): Array<{ lower: number;
 
 const AXIS_SECONDS = { title: 'latency (s)', format: '~s' };
 
+/** The chart; null without a latency summary, or when its histogram is empty or cannot be decoded. */
 export function latencyChart(r: Result): TopLevelSpec | null {
   if (!r.latency) return null;
-  const points = latencyPoints(r.latency.histogram);
+  // The schema only asks for a non-empty string: a report that is otherwise readable must still render without this chart.
+  let points: LatencyPoint[];
+  try {
+    points = latencyPoints(r.latency.histogram);
+  } catch {
+    return null;
+  }
   if (!points.length) return null;
   const marks = (['p50', 'p90', 'p99', 'p999'] as const).map((p) => ({ percentile: p === 'p999' ? 'p99.9' : p, latency: r.latency![p] }));
   const scale = { type: 'log' };

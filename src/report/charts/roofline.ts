@@ -61,7 +61,8 @@ export function rooflineChart(roof: Roofline): TopLevelSpec | null {
   const lines: Array<{ ceiling: string; intensity: number; flops: number }> = [];
   for (const c of roof.compute) {
     const knee = roof.bandwidth ? Math.max(lo, c.value / roof.bandwidth.value) : lo;
-    if (roof.bandwidth) lines.push({ ceiling: c.label, intensity: lo, flops: roof.bandwidth.value * lo }, { ceiling: c.label, intensity: knee, flops: c.value });
+    // A ceiling whose knee lies left of the range is flat across it: the roof is min(bandwidth × intensity, ceiling).
+    if (roof.bandwidth) lines.push({ ceiling: c.label, intensity: lo, flops: Math.min(roof.bandwidth.value * lo, c.value) }, { ceiling: c.label, intensity: knee, flops: c.value });
     else lines.push({ ceiling: c.label, intensity: lo, flops: c.value });
     lines.push({ ceiling: c.label, intensity: hi, flops: c.value });
   }
