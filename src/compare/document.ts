@@ -4,6 +4,7 @@
  * its 95 % interval and the verdict; the hosts and devices side by side; and,
  * in HTML, grouped bars of the ratios with their intervals.
  */
+import { paramsLabel } from '../core/probe.js';
 import { formatSI } from '../core/units.js';
 import type { TopLevelSpec } from '../report/charts/svg.js';
 import { heading, list, paragraph, table, type Block, type Document } from '../views/document.js';
@@ -31,10 +32,7 @@ export function verdictWord(q: QuantityName, v: Verdict): string {
   return WORDS[q][v];
 }
 
-const params = (row: ComparisonRow): string =>
-  Object.entries(row.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+const params = (row: ComparisonRow): string => paramsLabel(row.params, ' ');
 
 function ratioText(q: QuantityComparison): string {
   if (q.ratio) return `×${q.ratio.value.toFixed(3)} [${q.ratio.ci95[0].toFixed(3)}, ${q.ratio.ci95[1].toFixed(3)}]`;

@@ -43,6 +43,16 @@ export class LatencyHistogram {
     return new LatencyHistogram(h);
   }
 
+  /** An encoded histogram's [valueSeconds, count] pairs (see entries()); throws when it does not decode. */
+  static entriesOf(encoded: string): Array<[number, number]> {
+    const h = LatencyHistogram.decode(encoded);
+    try {
+      return h.entries();
+    } finally {
+      h.destroy();
+    }
+  }
+
   /** Records one value in nanoseconds (rounded; at least 1 ns). */
   recordNs(ns: number): void {
     this.h.recordValue(Math.max(1, Math.round(ns)));

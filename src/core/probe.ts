@@ -137,11 +137,11 @@ export function expandGrid<P extends Params>(grid: ParamGrid<P>): P[] {
   return sets as P[];
 }
 
-/** A canonical "k=v,k=v" label for a parameter set, keys in definition order. */
-export function paramsLabel(params: Params): string {
+/** A canonical "k=v,k=v" label for a parameter set, keys in definition order ("k=v k=v" with separator ' ', for display). */
+export function paramsLabel(params: Params, separator = ','): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+    .join(separator);
 }
 
 /** The headline amount of work per iteration, or throws if the probe forgot to count it. */

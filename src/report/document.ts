@@ -11,20 +11,8 @@ import { efficiencyChart, efficiencyPoints } from './charts/efficiency.js';
 import { latencyChart } from './charts/latency.js';
 import { rooflineChart, rooflineOf } from './charts/roofline.js';
 import { timelineChart, timelineSummary } from './charts/timeline.js';
-import { summaryRows } from './summary.js';
+import { SUMMARY_COLUMNS, summaryRows } from './summary.js';
 import type { Report } from './types.js';
-
-const SUMMARY_COLUMNS = [
-  { header: 'probe' },
-  { header: 'params' },
-  { header: 'device' },
-  { header: 'engine' },
-  { header: 'status' },
-  { header: 'throughput (95 %)', align: 'right' as const },
-  { header: 'p50 / p99', align: 'right' as const },
-  { header: 'power', align: 'right' as const },
-  { header: 'work per joule (95 %)', align: 'right' as const },
-];
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toPrecision(3)} %` : '—');
 

@@ -1,9 +1,10 @@
 /**
  * The end-of-run summary: one line per result, as a text table.
  */
+import { paramsLabel } from '../core/probe.js';
 import { formatSI } from '../core/units.js';
 import type { Result } from '../measure/result.js';
-import { renderTable } from './table.js';
+import { renderTable, type Column } from './table.js';
 
 /** "12.34 GFLOP/s ±0.8 %" */
 function withUncertainty(value: number, unit: string, ci: [number, number]): string {
@@ -11,11 +12,18 @@ function withUncertainty(value: number, unit: string, ci: [number, number]): str
   return `${formatSI(value, unit)} ±${(rel * 100).toFixed(rel < 0.1 ? 1 : 0)} %`;
 }
 
-function paramsText(r: Result): string {
-  return Object.entries(r.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
+/** The columns of summaryRows. */
+export const SUMMARY_COLUMNS: readonly Column[] = [
+  { header: 'probe' },
+  { header: 'params' },
+  { header: 'device' },
+  { header: 'engine' },
+  { header: 'status' },
+  { header: 'throughput (95 %)', align: 'right' },
+  { header: 'p50 / p99', align: 'right' },
+  { header: 'power', align: 'right' },
+  { header: 'work per joule (95 %)', align: 'right' },
+];
 
 export function summaryRows(results: readonly Result[]): string[][] {
   return results.map((r) => {
@@ -23,7 +31,7 @@ export function summaryRows(results: readonly Result[]): string[][] {
     const l = r.latency;
     return [
       r.probe,
-      paramsText(r),
+      paramsLabel(r.params, ' '),
       r.device,
       r.engine ?? '—',
       r.status === 'completed' && r.throughput && !r.throughput.converged ? 'completed*' : r.status,
@@ -36,20 +44,7 @@ export function summaryRows(results: readonly Result[]): string[][] {
 }
 
 export function renderSummary(results: readonly Result[]): string {
-  const table = renderTable(
-    [
-      { header: 'probe' },
-      { header: 'params' },
-      { header: 'device' },
-      { header: 'engine' },
-      { header: 'status' },
-      { header: 'throughput (95 %)', align: 'right' },
-      { header: 'p50 / p99', align: 'right' },
-      { header: 'power', align: 'right' },
-      { header: 'work per joule (95 %)', align: 'right' },
-    ],
-    summaryRows(results),
-  );
+  const table = renderTable(SUMMARY_COLUMNS, summaryRows(results));
   const notes: string[] = [];
   if (results.some((r) => r.status === 'completed' && r.throughput && !r.throughput.converged)) {
     notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');

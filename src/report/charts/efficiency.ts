@@ -3,6 +3,7 @@
  * error bar, one panel per probe and unit (FLOP/J, byte/J and item/J do not
  * share an axis).
  */
+import { paramsLabel } from '../../core/probe.js';
 import type { Result } from '../../measure/result.js';
 import type { TopLevelSpec } from './svg.js';
 
@@ -24,7 +25,7 @@ export function efficiencyPoints(results: readonly Result[], extraLabel: (r: Res
     .map((r) => ({
       probe: r.probe,
       unit: r.efficiency!.unit,
-      label: `${extraLabel(r)}${r.device} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim(),
+      label: `${extraLabel(r)}${r.device} ${paramsLabel(r.params, ' ')}`.trim(),
       where: `${r.backend}/${r.device}`,
       value: r.efficiency!.value,
       low: r.efficiency!.ci95[0],

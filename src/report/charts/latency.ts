@@ -22,15 +22,10 @@ export interface LatencyPoint {
 
 /** The histogram's recorded values with their cumulative fractions. */
 export function latencyPoints(encoded: string): LatencyPoint[] {
-  const h = LatencyHistogram.decode(encoded);
-  try {
-    const entries = h.entries();
-    const total = entries.reduce((s, [, c]) => s + c, 0);
-    let seen = 0;
-    return entries.map(([latency, count]) => ({ latency, count, cumulative: (seen += count) / total }));
-  } finally {
-    h.destroy();
-  }
+  const entries = LatencyHistogram.entriesOf(encoded);
+  const total = entries.reduce((s, [, c]) => s + c, 0);
+  let seen = 0;
+  return entries.map(([latency, count]) => ({ latency, count, cumulative: (seen += count) / total }));
 }
 
 /** The cumulative distribution thinned to the last point of each 1/CDF_STEPS_PER_DECADE of a decade. */
