@@ -198,7 +198,8 @@ export const DASHBOARDS: Record<string, Dashboard> = {
         description: 'From flopmeter_probe_latency_seconds: every iteration of the latest results.',
         targets: [
           {
-            expr: `sum by (le) (flopmeter_probe_latency_seconds_bucket{${I}, device=~"$device"} or on(le) (flopmeter_probe_latency_seconds_bucket{${I}} * on(instance, device) group_left() flopmeter_compute_device_info{${I}, telemetry_device=~"$device"}))`,
+            // Series from blackbox-style /probe scrapes (the jobs that have probe_success) repeat results /metrics serves, with their own bucket range: left out.
+            expr: `sum by (le) ((flopmeter_probe_latency_seconds_bucket{${I}, device=~"$device"} or on(le) (flopmeter_probe_latency_seconds_bucket{${I}} * on(instance, device) group_left() flopmeter_compute_device_info{${I}, telemetry_device=~"$device"})) unless on(job, instance) probe_success)`,
             legend: '{{le}}',
             format: 'heatmap',
           },

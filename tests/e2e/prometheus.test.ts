@@ -228,5 +228,10 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
       for (const p of d.panels) expect(svg, `${d.title}: ${p.title}`).toContain(`>${p.title.replace(/&/g, '&amp;')}<`);
       expect(svg).not.toContain('no data');
     }
+    // Node B is also scraped through /probe (a second job repeating its results with their own buckets): its heatmap must still add up.
+    const device = loadDashboards().find((d) => d.uid === 'flopmeter-device')!;
+    const { panels } = await previewDashboard(prometheus!.url, device, { minutes: 2, vars: { instance: [nodeB!.instance], device: ['.*'] } });
+    expect(panels.flatMap((p) => p.warnings)).toEqual([]);
+    expect(panels.every((p) => p.hasData)).toBe(true);
   });
 });
