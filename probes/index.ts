@@ -9,8 +9,16 @@ import gemm from './gemm.js';
 import reduce from './reduce.js';
 import launchLatency from './launch-latency.js';
 import transfer from './transfer.js';
+import mlp from './mlp.js';
+import cnn from './cnn.js';
+import transformer from './transformer.js';
 
-export const PROBES: readonly AnyProbe[] = [stream, fmaPeak, gemm, reduce, launchLatency, transfer];
+/** Kernel probes: the hardware's ceilings. */
+export const KERNEL_PROBES: readonly AnyProbe[] = [stream, fmaPeak, gemm, reduce, launchLatency, transfer];
+/** Model probes: standard network layers through TensorFlow.js, on every engine. */
+export const MODEL_PROBES: readonly AnyProbe[] = [mlp, cnn, transformer];
+
+export const PROBES: readonly AnyProbe[] = [...KERNEL_PROBES, ...MODEL_PROBES];
 
 /** A probe by id, or undefined. */
 export function findProbe(id: string): AnyProbe | undefined {

@@ -86,6 +86,8 @@ export interface PreparedKernel {
   runOnce(): Promise<Float32Array | Float64Array>;
   /** Runs iterations back to back for a window. */
   runWindow(request: WindowRequest): Promise<WindowTiming>;
+  /** Notes on what the windows left behind (e.g. memory growth), asked for after the last window. */
+  afterWindows?(): string[];
   dispose(): Promise<void>;
 }
 

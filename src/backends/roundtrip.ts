@@ -8,8 +8,10 @@ import { monotonicNs } from '../core/clock.js';
 import { LatencyHistogram } from '../core/histogram.js';
 import type { WindowRequest, WindowTiming } from './backend.js';
 
-/** Yield to the event loop every this many iterations, so signals and telemetry are handled. */
+/** Yield to the event loop every this many iterations, so signals and telemetry are handled ... */
 const YIELD_EVERY = 256;
+/** ... or after this long, for slow iterations (an interruption is noticed within about one iteration). */
+const YIELD_AFTER_MS = 50;
 
 export async function roundtripWindow(req: WindowRequest, iterate: () => void | Promise<void>, aborted: () => boolean): Promise<WindowTiming> {
   const hist = new LatencyHistogram();
@@ -18,6 +20,7 @@ export async function roundtripWindow(req: WindowRequest, iterate: () => void | 
   let iterations = 0;
   let elapsed = 0;
   let stopped = false;
+  let lastYield = t0;
   while (!(iterations >= req.maxIterations || (iterations >= req.minIterations && elapsed >= req.minSeconds))) {
     if (aborted()) {
       stopped = true;
@@ -29,7 +32,10 @@ export async function roundtripWindow(req: WindowRequest, iterate: () => void | 
     hist.recordNs((te - ts) * 1e6);
     iterations++;
     elapsed = (te - t0) / 1000;
-    if (iterations % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+    if (iterations % YIELD_EVERY === 0 || te - lastYield > YIELD_AFTER_MS) {
+      await new Promise((r) => setImmediate(r));
+      lastYield = performance.now();
+    }
   }
   const endNs = monotonicNs();
   const encoded = hist.encode();

@@ -6,6 +6,7 @@
  */
 import type { Work, WorkKind } from './units.js';
 import type { CpuKernelSpec, CpuBuildContext, CudaBuildContext, CudaSpec, WebGpuBuildContext, WebGpuKernelSpec } from './kernel.js';
+import type { TfjsModelSpec } from '../models/spec.js';
 
 /** A parameter value: a number or one of a fixed set of names. */
 export type ParamValue = number | string;
@@ -19,6 +20,12 @@ export interface ParamSpec {
   values?: readonly ParamValue[];
   /** Bounds for an integer parameter (inclusive), and a step it must be a multiple of. */
   integer?: { min: number; max: number; multipleOf?: number };
+  /**
+   * True for a parameter that says how the workload runs, not what it computes
+   * (a model probe's engine): left out of the definition hash, so results that
+   * differ only in it stay comparable.
+   */
+  execution?: boolean;
 }
 
 /** Presets that decide both sizes and measurement timing. */
@@ -52,9 +59,9 @@ export interface Unsupported {
 
 /** Per-backend implementations. Each is a description the backend interprets. */
 export interface ProbeImpls<P extends Params> {
-  cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | Unsupported;
-  webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | Unsupported;
-  cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | Unsupported;
+  cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | TfjsModelSpec | Unsupported;
+  webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | TfjsModelSpec | Unsupported;
+  cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | TfjsModelSpec | Unsupported;
 }
 
 export interface ProbeDefinition<P extends Params = Params> {
@@ -74,14 +81,18 @@ export interface ProbeDefinition<P extends Params = Params> {
    * element types (e.g. float32 STREAM on WebGPU, which has no float64).
    */
   backendPresets?: Partial<Record<string, Record<PresetId, ParamGrid<P>>>>;
+  /** The canonical form of a parameter set (e.g. a batch that a scenario fixes); the plan drops duplicates it makes. */
+  normalize?(params: P): P;
+  /** Whether a parameter set belongs on a backend at all (a model probe's engine runs on one backend); default: yes. */
+  appliesTo?(params: P, backend: string): boolean;
   /** Work one iteration does. The only place units of work are counted. */
   work(params: P): Work;
   /** Host bytes the inputs, outputs and reference need; checked before allocating. */
   memoryBytes(params: P): number;
   /** Seeded inputs: never zeros, never constants. */
   inputs(seed: number, params: P): Inputs;
-  /** The float64 reference for the output (full, or at chosen indices). */
-  reference(inputs: Inputs, params: P): Reference;
+  /** The float64 reference for the output (full, or at chosen indices); model probes compute it on their reference engine. */
+  reference(inputs: Inputs, params: P): Reference | Promise<Reference>;
   /** Largest allowed relative error: max|out − ref| / scale (see Reference.scale). */
   tolerance(params: P): number;
   impl: ProbeImpls<P>;

@@ -5,7 +5,7 @@
  */
 
 /** What a probe counts per iteration. Exactly one kind is the probe's headline. */
-export type WorkKind = 'flop' | 'bytes' | 'items';
+export type WorkKind = 'flop' | 'bytes' | 'items' | 'samples';
 
 /** Work done by one iteration, in counted units. */
 export interface Work {
@@ -13,12 +13,14 @@ export interface Work {
   flop?: number;
   /** Bytes moved, counted as the probe's definition says (e.g. STREAM counting). */
   bytes?: number;
-  /** Items processed (elements, launches, samples). */
+  /** Items processed (elements, launches). */
   items?: number;
+  /** Model inputs processed (inferences, or training samples). */
+  samples?: number;
 }
 
 /** The unit string of one unit of a work kind. */
-export const WORK_UNIT: Record<WorkKind, string> = { flop: 'FLOP', bytes: 'byte', items: 'item' };
+export const WORK_UNIT: Record<WorkKind, string> = { flop: 'FLOP', bytes: 'byte', items: 'item', samples: 'sample' };
 
 /** Throughput unit of a work kind, e.g. "FLOP/s". */
 export function throughputUnit(kind: WorkKind): string {

@@ -11,7 +11,7 @@ import type { Result } from '../measure/result.js';
 import { family, labels, type Family, type HistogramSample, type Labels, type Sample } from './family.js';
 
 /** Unit of work → the word used in metric names. */
-const UNIT_WORD: Record<string, string> = { FLOP: 'flop', byte: 'bytes', item: 'items' };
+const UNIT_WORD: Record<string, string> = { FLOP: 'flop', byte: 'bytes', item: 'items', sample: 'samples' };
 
 /** Labels that identify a result: where it ran, the probe, and its parameters. */
 export function resultLabels(r: Result): Labels {
@@ -91,7 +91,7 @@ export function resultFamilies(results: ReadonlyArray<{ result: Result; at: numb
     withBounds(gauges, `flopmeter_probe_throughput_${u}_per_second`, `Throughput in ${u} per second.`, l, r.throughput);
     withBounds(gauges, `flopmeter_probe_efficiency_${u}_per_joule`, `Work per joule (${u} per joule).`, l, r.efficiency);
     withBounds(gauges, `flopmeter_probe_dynamic_efficiency_${u}_per_joule`, `Work per joule above idle power (${u} per joule).`, l, r.efficiency?.dynamic);
-    withBounds(gauges, `flopmeter_probe_energy_joules_per_${u === 'bytes' ? 'byte' : u === 'items' ? 'item' : u}`, 'Energy per unit of work.', l, r.energy?.perUnit);
+    withBounds(gauges, `flopmeter_probe_energy_joules_per_${u === 'bytes' ? 'byte' : u === 'items' ? 'item' : u === 'samples' ? 'sample' : u}`, 'Energy per unit of work.', l, r.energy?.perUnit);
     if (r.power) power.push({ labels: l, value: r.power.value });
     if (r.power?.idleWatts !== null && r.power?.idleWatts !== undefined) idle.push({ labels: l, value: r.power.idleWatts });
     if (r.latency) {

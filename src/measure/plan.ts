@@ -3,7 +3,7 @@
  * grids and the user's overrides, validated before anything runs.
  */
 import { UsageError } from '../core/errors.js';
-import { checkParam, expandGrid, type AnyProbe, type ParamValue, type Params, type PresetId } from '../core/probe.js';
+import { checkParam, expandGrid, paramsLabel, type AnyProbe, type ParamValue, type Params, type PresetId } from '../core/probe.js';
 
 /** A user override: `n=4096` (every selected probe with an `n`) or `gemm.n=1024,2048`. */
 export interface ParamOverride {
@@ -71,6 +71,17 @@ export function planProbes(
   return probes.flatMap((probe) => {
     const grid: Record<string, readonly ParamValue[]> = { ...((backend && probe.backendPresets?.[backend]?.[preset]) || probe.presets[preset]) };
     for (const o of overrides) if ((o.probe === null || o.probe === probe.id) && o.key in probe.params) grid[o.key] = o.values;
-    return expandGrid(grid).map((params) => ({ probe, params }));
+    const seen = new Set<string>();
+    const firstTime = (params: Params): boolean => {
+      const key = paramsLabel(params);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+    const onBackend = (params: Params): boolean => backend === undefined || (probe.appliesTo?.(params, backend) ?? true);
+    return expandGrid(grid)
+      .map((params) => probe.normalize?.(params) ?? params)
+      .filter((params) => onBackend(params) && firstTime(params))
+      .map((params) => ({ probe, params }));
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { DeviceSession, PreparedKernel, WindowTiming } from '../backends/backend.js';
 import { sleep } from '../core/clock.js';
-import { AbortedError, describeError } from '../core/errors.js';
+import { AbortedError, UnavailableError, describeError } from '../core/errors.js';
 import { LatencyHistogram } from '../core/histogram.js';
 import { headlineWork, paramsLabel, type AnyProbe, type Params } from '../core/probe.js';
 import type { Rng } from '../core/random.js';
@@ -141,7 +141,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     throwIfAborted(signal);
     ctx.onPhase?.({ phase: 'setup' });
     const inputs = probe.inputs(ctx.seed, params);
-    const reference = probe.reference(inputs, params);
+    const reference = await probe.reference(inputs, params);
     kernel = await session.prepare(probe, params, inputs);
     result.engine = kernel.engine;
     result.notes.push(...kernel.notes);
@@ -192,6 +192,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       decision = ctx.criterion.decide({ windowValues: windows.map((x) => x.throughput), elapsedSeconds: elapsed });
     }
 
+    result.notes.push(...(kernel.afterWindows?.() ?? []));
     const source = energySource(telemetry, tdev, unmatched);
     const summaryInput: SummaryInput = {
       windows,
@@ -239,6 +240,8 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     };
   } catch (err) {
     if (err instanceof AbortedError || signal.aborted) return { ...result, status: 'aborted', reason: 'interrupted before the result was complete' };
+    // Found only when preparing or first running (e.g. an engine without a kernel the workload needs).
+    if (err instanceof UnavailableError) return { ...result, status: 'skipped', reason: err.message };
     return { ...result, status: 'errored', reason: describeError(err) };
   } finally {
     await kernel?.dispose().catch(() => undefined);

@@ -14,16 +14,16 @@ describe('gemm', () => {
     expect(gemm.work({ dtype: 'f32', n: 512 }).flop).toBe(2 * 512 ** 3);
   });
 
-  it('references sampled entries of C in float64, each with its Σ|a·b| scale', () => {
+  it('references sampled entries of C in float64, each with its Σ|a·b| scale', async () => {
     const params = { dtype: 'f32' as const, n: 64 };
     const inputs = gemm.inputs(1, params);
-    const ref = gemm.reference(inputs, params);
+    const ref = (await gemm.reference(inputs, params));
     expect(ref.values.length).toBe(64 * 64); // every entry when n² is small
     const [i, j] = [5, 9];
     let s = 0;
     for (let k = 0; k < 64; k++) s += inputs.A![i * 64 + k]! * inputs.B![k * 64 + j]!;
     expect(ref.values[i * 64 + j]).toBeCloseTo(s, 12);
-    const big = gemm.reference(gemm.inputs(1, { dtype: 'f32', n: 128 }), { dtype: 'f32', n: 128 });
+    const big = (await gemm.reference(gemm.inputs(1, { dtype: 'f32', n: 128 }), { dtype: 'f32', n: 128 }));
     expect(big.indices!.length).toBe(4096);
   });
 

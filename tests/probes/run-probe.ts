@@ -33,7 +33,7 @@ export interface ProbeRun {
 
 export async function runProbe(session: DeviceSession, probe: AnyProbe, params: Params, seed = 42): Promise<ProbeRun> {
   const inputs = probe.inputs(seed, params);
-  const reference = probe.reference(inputs, params);
+  const reference = await probe.reference(inputs, params);
   const kernel = await session.prepare(probe, params, inputs);
   try {
     const output = await kernel.runOnce();

@@ -15,14 +15,14 @@ describe('stream', () => {
     expect(stream.work({ op: 'triad', dtype: 'f64', n: 1000 })).toEqual({ bytes: 24_000, items: 1000, flop: 2000 });
   });
 
-  it('has seeded, non-constant inputs and a reference that follows the STREAM definitions', () => {
+  it('has seeded, non-constant inputs and a reference that follows the STREAM definitions', async () => {
     const inputs = stream.inputs(1, { op: 'triad', dtype: 'f64', n: 1024 });
     const { a, b, c } = inputs as Record<string, Float64Array>;
     expect(new Set(a).size).toBe(1024);
-    expect(stream.reference(inputs, { op: 'copy', dtype: 'f64', n: 1024 }).values[7]).toBe(a![7]);
-    expect(stream.reference(inputs, { op: 'scale', dtype: 'f64', n: 1024 }).values[7]).toBe(STREAM_SCALAR * c![7]!);
-    expect(stream.reference(inputs, { op: 'add', dtype: 'f64', n: 1024 }).values[7]).toBe(a![7]! + b![7]!);
-    expect(stream.reference(inputs, { op: 'triad', dtype: 'f64', n: 1024 }).values[7]).toBe(b![7]! + STREAM_SCALAR * c![7]!);
+    expect((await stream.reference(inputs, { op: 'copy', dtype: 'f64', n: 1024 })).values[7]).toBe(a![7]);
+    expect((await stream.reference(inputs, { op: 'scale', dtype: 'f64', n: 1024 })).values[7]).toBe(STREAM_SCALAR * c![7]!);
+    expect((await stream.reference(inputs, { op: 'add', dtype: 'f64', n: 1024 })).values[7]).toBe(a![7]! + b![7]!);
+    expect((await stream.reference(inputs, { op: 'triad', dtype: 'f64', n: 1024 })).values[7]).toBe(b![7]! + STREAM_SCALAR * c![7]!);
   });
 
   for (const op of ['copy', 'scale', 'add', 'triad'] as const) {

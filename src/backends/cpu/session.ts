@@ -13,8 +13,12 @@ import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memor
 import { kernelModule, kernelSource } from './wasm.js';
 import { blasEngineName, findBlas } from './blas.js';
 import type { WorkerKernel } from './protocol.js';
+import type { TfjsModelSpec } from '../../models/spec.js';
+import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
 export class CpuSession implements DeviceSession {
+  private abortRequested = false;
+
   private constructor(
     readonly device: DeviceInfo,
     readonly capabilities: Capabilities,
@@ -28,10 +32,11 @@ export class CpuSession implements DeviceSession {
     return new CpuSession(device, capabilities, pool, { threads, relaxedSimd });
   }
 
-  private spec(probe: AnyProbe, params: Params): CpuKernelSpec | string {
+  private spec(probe: AnyProbe, params: Params): CpuKernelSpec | TfjsModelSpec | string {
     if (!probe.impl.cpu) return `probe ${probe.id} has no CPU implementation`;
     const spec = probe.impl.cpu(params, this.ctx);
-    return isUnsupported(spec) ? spec.unsupported : spec;
+    if (isUnsupported(spec)) return spec.unsupported;
+    return spec.kind === 'tfjs' ? (modelUnsupported(spec, this.device) ?? spec) : spec;
   }
 
   unsupported(probe: AnyProbe, params: Params): string | null {
@@ -43,6 +48,7 @@ export class CpuSession implements DeviceSession {
   checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') return;
+    if (spec.kind === 'tfjs') return checkModelCapacity(spec, {}, [], probe, params, availableBytes);
     // The buffers of the kernel that will actually run (the BLAS call, or its fallback).
     layoutBuffers(spec.kind === 'wasm' ? spec.buffers : findBlas().found ? spec.buffers : spec.fallback.buffers);
     const need = probe.memoryBytes(params);
@@ -59,6 +65,9 @@ export class CpuSession implements DeviceSession {
   async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') throw new UnavailableError(spec);
+    this.abortRequested = false;
+    // TensorFlow.js engines run on this thread (tfjs-wasm and tfjs-node keep their own threads); the pool idles meanwhile.
+    if (spec.kind === 'tfjs') return prepareModelOn(spec, this.device, inputs, () => this.abortRequested);
     if (spec.kind === 'blas-sgemm') {
       const blas = findBlas();
       if (blas.found) {
@@ -137,6 +146,7 @@ export class CpuSession implements DeviceSession {
   }
 
   abort(): void {
+    this.abortRequested = true;
     this.pool.abort();
   }
 

@@ -13,6 +13,8 @@ import { prepareGemm, prepareKernel, prepareTransfer, type CudaHost } from './ke
 import { deviceBytes } from './memory.js';
 import type { Nvrtc } from './nvrtc.js';
 import { CUDA_TIMERS } from './timing.js';
+import type { TfjsModelSpec } from '../../models/spec.js';
+import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
 export interface CudaLibraries {
   nvrtc: Nvrtc | { unavailable: string };
@@ -74,10 +76,11 @@ export class CudaSession implements DeviceSession {
     return new CudaSession(info, capabilities, driver, handle, ctx[0], stream[0], build, libs, cublas);
   }
 
-  private spec(probe: AnyProbe, params: Params): CudaSpec | string {
+  private spec(probe: AnyProbe, params: Params): CudaSpec | TfjsModelSpec | string {
     if (!probe.impl.cuda) return `probe ${probe.id} has no CUDA implementation`;
     const spec = probe.impl.cuda(params, this.build);
     if (isUnsupported(spec)) return spec.unsupported;
+    if (spec.kind === 'tfjs') return modelUnsupported(spec, this.device) ?? spec;
     if (spec.kind === 'cublas-gemm' && !this.host.cublas && !spec.fallback) return `cuBLAS is unavailable and flopmeter has no own ${spec.precision} GEMM kernel`;
     return spec;
   }
@@ -90,6 +93,8 @@ export class CudaSession implements DeviceSession {
   checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') return;
+    // TensorFlow allocates its own device memory; only the host side is checked here.
+    if (spec.kind === 'tfjs') return checkModelCapacity(spec, {}, [], probe, params, availableBytes);
     const buffers = spec.kind === 'cuda' ? spec.buffers : spec.kind === 'cublas-gemm' ? (this.host.cublas ? spec.buffers : (spec.fallback?.buffers ?? [])) : [];
     let need = buffers.reduce((s, b) => s + deviceBytes(b), 0);
     if (spec.kind === 'cuda-transfer') need = probe.work(params).bytes ?? 0;
@@ -110,6 +115,7 @@ export class CudaSession implements DeviceSession {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') throw new UnavailableError(spec);
     this.abortRequested = false;
+    if (spec.kind === 'tfjs') return prepareModelOn(spec, this.device, inputs, () => this.abortRequested);
     if (spec.kind === 'cuda') return prepareKernel(this.host, spec, inputs);
     if (spec.kind === 'cublas-gemm') return prepareGemm(this.host, spec, inputs);
     return prepareTransfer(this.host, spec, inputs);

@@ -13,13 +13,20 @@ import { gpuFor, REQUESTED_LIMITS, WANTED_FEATURES, type AdapterRef, type DawnMo
 import { bufferBytes } from './buffers.js';
 import { prepareWgsl, TIMERS, type KernelHost } from './kernel.js';
 import { shaderModuleText } from './shaders.js';
+import type { TfjsModelSpec } from '../../models/spec.js';
+import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
 interface Opened {
   gpu: GPU;
   device: GPUDevice;
+  info: GPUAdapterInfo;
+  /** Counts openings, so that a reopened device is told apart from the lost one. */
+  serial: number;
   features: string[];
   limits: Record<string, number>;
 }
+
+let openings = 0;
 
 async function openDevice(dawn: DawnModule, ref: AdapterRef, deviceTimer: boolean): Promise<Opened> {
   const gpu = gpuFor(dawn, ref);
@@ -29,7 +36,7 @@ async function openDevice(dawn: DawnModule, ref: AdapterRef, deviceTimer: boolea
   const requiredLimits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = Number(adapter.limits[name]);
   const device = await adapter.requestDevice({ requiredFeatures: features as GPUFeatureName[], requiredLimits, label: 'flopmeter' });
-  return { gpu, device, features: [...features], limits: requiredLimits };
+  return { gpu, device, info: adapter.info, serial: ++openings, features: [...features], limits: requiredLimits };
 }
 
 export class WebGpuSession implements DeviceSession {
@@ -71,10 +78,11 @@ export class WebGpuSession implements DeviceSession {
     return { features: this.capabilities.features, limits: this.opened?.limits ?? {}, software: Boolean(this.device.identity.software) };
   }
 
-  private spec(probe: AnyProbe, params: Params): WebGpuKernelSpec | string {
+  private spec(probe: AnyProbe, params: Params): WebGpuKernelSpec | TfjsModelSpec | string {
     if (!probe.impl.webgpu) return `probe ${probe.id} has no WebGPU implementation`;
     const spec = probe.impl.webgpu(params, this.ctx);
     if (isUnsupported(spec)) return spec.unsupported;
+    if (spec.kind === 'tfjs') return modelUnsupported(spec, this.device) ?? spec;
     const missing = (spec.features ?? []).filter((f) => !this.capabilities.features.includes(f));
     if (missing.length) return `the adapter lacks ${missing.join(', ')}`;
     return spec;
@@ -89,6 +97,7 @@ export class WebGpuSession implements DeviceSession {
     const spec = this.spec(probe, params);
     if (typeof spec === 'string') return;
     const limits = this.opened?.limits ?? this.device.limits;
+    if (spec.kind === 'tfjs') return checkModelCapacity(spec, limits, ['maxStorageBufferBindingSize', 'maxBufferSize'], probe, params, availableBytes);
     for (const b of spec.buffers) {
       const bytes = bufferBytes(b);
       for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
@@ -135,6 +144,10 @@ export class WebGpuSession implements DeviceSession {
     if (typeof spec === 'string') throw new UnavailableError(spec);
     const opened = await this.live();
     this.abortRequested = false;
+    if (spec.kind === 'tfjs') {
+      const gpu = { instance: opened.gpu, device: opened.device, info: opened.info, globals: this.dawn.globals, key: `${this.device.id}/${opened.serial}` };
+      return prepareModelOn(spec, this.device, inputs, () => this.abortRequested || this.lost !== null, gpu);
+    }
     const host: KernelHost = {
       device: opened.device,
       constants: this.dawn.globals as KernelHost['constants'],
