@@ -7,6 +7,7 @@ import { BACKENDS } from '../backends/index.js';
 import { UsageError } from '../core/errors.js';
 import { PRESET_IDS, type AnyProbe, type PresetId } from '../core/probe.js';
 import { PROBES } from '../../probes/index.js';
+import { ENGINE_IDS } from '../models/tfjs/engines.js';
 
 /** Splits repeated and comma-separated list options: ["a,b", "c"] → ["a", "b", "c"]. */
 export function splitList(values: readonly (string | number)[] | string | undefined): string[] {
@@ -29,6 +30,11 @@ export function selectBackends(names: string[]): Backend[] {
 
 export function selectProbes(names: string[]): AnyProbe[] {
   return names.length ? pick('probe', '--probe', names, PROBES, (p) => p.id) : [...PROBES];
+}
+
+/** Engine ids as given (checked against the engine list); empty means every available one. */
+export function selectEngines(names: string[]): string[] {
+  return pick('engine', '--engine', names, ENGINE_IDS, (e) => e);
 }
 
 export function selectPreset(name: string): PresetId {

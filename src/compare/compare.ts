@@ -69,6 +69,8 @@ export interface CompareOptions {
   baseline?: number;
   /** Compare results whose probe definitions differ. */
   force?: boolean;
+  /** Match rows on backend and device too (default); false matches on probe and parameters alone (see split.ts). */
+  matchDevices?: boolean;
 }
 
 /** Parameters in a stable order, so that the same workload gets the same key in every report. */
@@ -79,9 +81,9 @@ function paramsKey(params: Result['params']): string {
     .join(',');
 }
 
-/** Backend, device, probe and parameters: what "the same workload" means. */
-export function resultKey(r: Result): string {
-  return `${r.backend}/${r.device}/${r.probe}/${paramsKey(r.params)}`;
+/** Backend, device, probe and parameters: what "the same workload" means (probe and parameters alone across engines). */
+export function resultKey(r: Result, matchDevices = true): string {
+  return matchDevices ? `${r.backend}/${r.device}/${r.probe}/${paramsKey(r.params)}` : `${r.probe}/${paramsKey(r.params)}`;
 }
 
 /**
@@ -164,7 +166,7 @@ export function labelsFor(sources: readonly string[]): string[] {
 export function compareReports(reports: readonly ComparedReport[], opts: CompareOptions = {}): Comparison {
   const baseline = opts.baseline ?? 0;
   const force = opts.force ?? false;
-  const index = reports.map((rep) => new Map(rep.report.results.map((r) => [resultKey(r), r])));
+  const index = reports.map((rep) => new Map(rep.report.results.map((r) => [resultKey(r, opts.matchDevices ?? true), r])));
   // Rows in the order results first appear: the baseline's order, then what others add.
   const keys = [...new Set([baseline, ...reports.keys()].flatMap((i) => [...index[i]!.keys()]))];
   const rows = keys.map((key): ComparisonRow => {

@@ -83,6 +83,12 @@ export interface ProbeDefinition<P extends Params = Params> {
   backendPresets?: Partial<Record<string, Record<PresetId, ParamGrid<P>>>>;
   /** The canonical form of a parameter set (e.g. a batch that a scenario fixes); the plan drops duplicates it makes. */
   normalize?(params: P): P;
+  /**
+   * Why a parameter set cannot run on this machine whatever the device (a model
+   * probe's engine that is not installed), or null. A default run leaves such
+   * sets out with a note; a run that names the probe reports them as skipped.
+   */
+  unavailable?(params: P): string | null;
   /** Whether a parameter set belongs on a backend at all (a model probe's engine runs on one backend); default: yes. */
   appliesTo?(params: P, backend: string): boolean;
   /** Work one iteration does. The only place units of work are counted. */

@@ -127,10 +127,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   const criterion = criterionFor(preset, opts);
   // Checks every override before anything is discovered or opened; each backend then gets its own sizes.
   planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
+  // A default run leaves out what a backend has no kernel for, and what cannot run here at all (an engine not installed), noting why.
+  const leftOut = new Map<string, Map<string, Set<string>>>(); // backend → reason → probes
   const planFor = (backend: string): PlannedProbe[] =>
-    planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend).filter(
-      (p) => opts.explicitProbes || backend in p.probe.impl, // a default run leaves out what a backend has no kernel for
-    );
+    planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend).filter((p) => {
+      if (opts.explicitProbes) return true;
+      const why = p.probe.unavailable?.(p.params);
+      if (why) {
+        const reasons = leftOut.get(backend) ?? leftOut.set(backend, new Map()).get(backend)!;
+        reasons.set(why, (reasons.get(why) ?? new Set()).add(p.probe.id));
+      }
+      return backend in p.probe.impl && !why;
+    });
 
   const backends: BackendStatus[] = [];
   const devices: DeviceInfo[] = [];
@@ -249,6 +257,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       opts.onProgress?.({ type: 'done', item: item.planned, result });
     }
     await tel.flush();
+    for (const b of backends) {
+      for (const [why, probes] of leftOut.get(b.id) ?? []) b.notes.push(`${[...probes].join(', ')}: left out (${why})`);
+    }
     return {
       backends,
       devices,

@@ -127,17 +127,41 @@ export function networkFlop(net: Network): number {
 }
 
 /**
+ * Forward FLOP of the products that read a tensor no weight has touched yet
+ * (the network's input, or it through weightless layers): nothing needs their
+ * input gradient, and TensorFlow.js prunes it from the tape. In a transformer
+ * block that is only the Q, K and V projections, not the attention products.
+ */
+function inputProductFlop(layers: readonly Layer[], inShape: Shape): number {
+  let shape = inShape;
+  for (const layer of layers) {
+    switch (layer.kind) {
+      case 'dense':
+      case 'conv2d':
+        return layerFlop(layer, shape);
+      case 'selfAttention':
+        return 3 * 2 * shape[0]! * shape[1]! * shape[1]!;
+      case 'residual':
+        return inputProductFlop(layer.body, shape);
+      case 'batchNorm':
+      case 'layerNorm':
+        return 0; // their scale is a weight: what follows depends on it
+      default:
+        shape = outputShape(layer, shape); // weightless: still untouched by weights
+    }
+  }
+  return 0;
+}
+
+/**
  * FLOP per sample of one training step: the forward pass, then for every
  * counted product the gradient with respect to its input and to its weights
- * (each as many FLOP as the forward product) — except that nothing needs the
- * gradient of the network's input, so the first layer's input gradient is not
- * computed (TensorFlow.js prunes it from the tape). The optimizer update is
- * elementwise and not counted.
+ * (each as many FLOP as the forward product), less the input gradients nothing
+ * needs (inputProductFlop). The optimizer update is elementwise and not counted.
  */
 export function trainFlop(net: Network): number {
   const forward = networkFlop(net);
-  const first = net.layers[0] ? layerFlop(net.layers[0], net.input) : 0;
-  return forward + 2 * forward - first;
+  return 3 * forward - inputProductFlop(net.layers, net.input);
 }
 
 /** Every weight of one layer, named under `prefix`, in the order the forward pass takes them. */

@@ -11,7 +11,7 @@ import { Rng } from '../core/random.js';
 import type { BackendId } from '../backends/backend.js';
 import { activationElements, elementsOf, networkFlop, networkOutput, networkWeights, productDepths, trainFlop, type Network } from './network.js';
 import { SCENARIOS, VERIFY_BATCH, type Scenario, type TfjsModelSpec } from './spec.js';
-import { ENGINE_IDS, ENGINES, engineInfo, loadEngine } from './tfjs/engines.js';
+import { ENGINE_IDS, ENGINES, engineInfo, engineUnavailable, loadEngine, type EngineId } from './tfjs/engines.js';
 import { modelReference } from './tfjs/kernel.js';
 
 /** The parameters every model probe has. */
@@ -123,6 +123,7 @@ export function defineModelProbe(opts: ModelProbeOptions): AnyProbe {
     backendPresets: Object.fromEntries(BACKENDS.map((b) => [b, gridsFor(ENGINES.filter((e) => e.backend === b).map((e) => e.id))])) as never,
     normalize: (params) => (params.scenario === 'single-stream' ? { ...params, batch: 1 } : params),
     appliesTo: (params, backend) => engineInfo(params.engine).backend === backend,
+    unavailable: (params) => engineUnavailable(params.engine as EngineId),
     work: (params) => {
       const net = opts.network(params);
       const perSample = params.scenario === 'train-step' ? trainFlop(net) : networkFlop(net);

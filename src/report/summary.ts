@@ -50,7 +50,10 @@ export function renderSummary(results: readonly Result[]): string {
     notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');
   }
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
-  const remarks = results.flatMap((r) => r.notes.map((n) => `${r.id}: ${n}`));
+  // A note several results share is printed once, with how many.
+  const byNote = new Map<string, string[]>();
+  for (const r of results) for (const n of r.notes) byNote.set(n, [...(byNote.get(n) ?? []), r.id]);
+  const remarks = [...byNote].map(([n, ids]) => (ids.length === 1 ? `${ids[0]}: ${n}` : `${ids.length} results: ${n}`));
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
   return [table, ...notes, ...problems, ...remarks].join('\n');

@@ -38,8 +38,8 @@ describe('flopmeter (the built CLI)', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^stream: /m);
     const json = JSON.parse((await runCli(['probes', '--json'])).stdout) as Array<{ id: string; backends: string[] }>;
-    expect(json.map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'transfer']);
-    expect(json.filter((p) => p.backends.includes('cpu')).map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency']);
+    expect(json.map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'transfer', 'mlp', 'cnn', 'transformer']);
+    expect(json.filter((p) => p.backends.includes('cpu')).map((p) => p.id)).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'mlp', 'cnn', 'transformer']);
     expect(json.find((p) => p.id === 'transfer')!.backends).toEqual(['cuda']);
   });
 
@@ -144,7 +144,10 @@ describe('flopmeter (the built CLI)', () => {
     expect(r.code).toBe(0);
     const report = readReport(out);
     const byProbe = new Set(report.results.map((x) => x.probe));
+    // The model probes' CUDA engine (tfjs-node-gpu) is not installed: a default run leaves them out and says why.
     expect([...byProbe]).toEqual(['stream', 'fma-peak', 'gemm', 'reduce', 'launch-latency', 'transfer']);
+    const cudaNotes = (report as unknown as { backends: Array<{ id: string; notes: string[] }> }).backends.find((b) => b.id === 'cuda')!.notes;
+    expect(cudaNotes).toContain('mlp, cnn, transformer: left out (@tensorflow/tfjs-node-gpu is not installed (an optional engine: `npm install @tensorflow/tfjs-node-gpu@4` to measure it))');
     expect(report.results.every((x) => x.status === 'completed')).toBe(true);
     const gemm = report.results.find((x) => x.probe === 'gemm' && (x.params as { dtype: string }).dtype === 'bf16')!;
     expect(gemm.engine).toBe('cuBLAS 13.0.0 cublasGemmEx (bf16)');

@@ -3,11 +3,14 @@
  * reports side by side, each against the baseline with a ratio, its 95 %
  * interval and a verdict; hosts and devices beside them.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { compareReports, labelsFor } from '../../compare/compare.js';
 import { comparisonDocument } from '../../compare/document.js';
 import { comparisonJson } from '../../compare/json.js';
+import { splitBy } from '../../compare/split.js';
+import type { ComparedReport } from '../../compare/compare.js';
 import { UsageError } from '../../core/errors.js';
 import { readReport } from '../../report/read.js';
 import { chooseFormat, emit, FORMATS } from '../output.js';
@@ -16,9 +19,21 @@ import { EXIT, type CommandSpec } from '../context.js';
 interface CompareArgs {
   files: string[];
   baseline?: string;
+  by?: string;
   force: boolean;
   format?: string;
   out?: string;
+}
+
+/** The baseline column: a report file, or with --by a parameter value (its first column); default the first. */
+function baselineIndex(reports: readonly ComparedReport[], files: readonly string[], baseline: string | undefined): number {
+  if (baseline === undefined) return 0;
+  const byFile = reports.findIndex((r) => resolve(r.source) === resolve(baseline));
+  if (byFile >= 0 && reports.length === files.length) return byFile;
+  const byValue = reports.findIndex((r) => r.label === baseline || r.label.endsWith(` ${baseline}`));
+  if (byValue >= 0) return byValue;
+  if (byFile >= 0) return byFile;
+  throw new UsageError(`--baseline ${baseline}: no such column; columns: ${reports.map((r) => r.label).join(', ')}`);
 }
 
 export const compareCommand: CommandSpec = {
@@ -28,21 +43,25 @@ export const compareCommand: CommandSpec = {
     y
       .positional('files', { type: 'string', array: true, describe: 'Two or more flopmeter JSON reports (one column each)', demandOption: true })
       .option('baseline', { type: 'string', describe: 'The report the others are compared with (default: the first)' })
+      .option('by', { type: 'string', describe: 'Split each report into one column per value of this parameter, e.g. engine (then one report is enough, and --baseline may name a value)' })
       .option('force', { type: 'boolean', default: false, describe: 'Compare results whose probe definitions differ (marked as forced)' })
       .option('format', { alias: 'f', type: 'string', choices: FORMATS, describe: 'text (default), md, html or json; default from --out’s extension' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+      .example('flopmeter compare run.json --by engine --baseline tfjs-wasm', 'one run’s TensorFlow.js engines side by side')
       .example('flopmeter compare before.json after.json', 'faster, slower or no significant difference, per result')
       .example('flopmeter compare node*.json --baseline node1.json -o fleet.html', 'a fleet, one column per report, with charts'),
   async run(args: CompareArgs, ctx) {
     const files = args.files.map(String);
     const baselineFile = args.baseline;
-    if (baselineFile !== undefined && !files.some((f) => resolve(f) === resolve(baselineFile))) files.unshift(baselineFile);
-    if (files.length < 2) throw new UsageError(`compare needs at least two reports; got ${files.length}`);
+    const isValue = args.by !== undefined && baselineFile !== undefined && !existsSync(baselineFile);
+    if (baselineFile !== undefined && !isValue && !files.some((f) => resolve(f) === resolve(baselineFile))) files.unshift(baselineFile);
+    if (args.by === undefined && files.length < 2) throw new UsageError(`compare needs at least two reports (or one with --by); got ${files.length}`);
     const format = chooseFormat(args.format, args.out);
     const labels = labelsFor(files);
-    const reports = files.map((source, i) => ({ label: labels[i]!, source, report: readReport(source) }));
-    const baseline = baselineFile === undefined ? 0 : files.findIndex((f) => resolve(f) === resolve(baselineFile));
-    const comparison = compareReports(reports, { baseline, force: args.force });
+    const read = files.map((source, i) => ({ label: labels[i]!, source, report: readReport(source) }));
+    const reports = args.by === undefined ? read : splitBy(read, args.by);
+    const baseline = baselineIndex(reports, files, baselineFile);
+    const comparison = compareReports(reports, { baseline, force: args.force, matchDevices: args.by === undefined });
     await emit(ctx, { format, out: args.out, doc: () => comparisonDocument(comparison), json: () => comparisonJson(comparison) });
     return EXIT.OK;
   },

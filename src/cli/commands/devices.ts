@@ -2,7 +2,8 @@
  * `flopmeter devices`: every backend with its availability (and why not),
  * every device with its identity and limits, every physical device telemetry
  * sees (NVIDIA GPUs through NVML even where CUDA itself is unavailable) with
- * the backends that can run on it, and the sensors found (or why missing).
+ * the backends that can run on it, the sensors found (or why missing), and
+ * which TensorFlow.js engines the model probes can use.
  */
 import type { Argv } from 'yargs';
 import { BACKENDS } from '../../backends/index.js';
@@ -15,14 +16,25 @@ import { DEFAULT_SAMPLERS } from '../../telemetry/index.js';
 import { Telemetry } from '../../telemetry/service.js';
 import type { MissingSensor, SensorInfo } from '../../telemetry/types.js';
 import { EXIT, type CommandSpec } from '../context.js';
+import { ENGINES, engineUnavailable } from '../../models/tfjs/engines.js';
 
 interface PhysicalDevice extends TelemetryDevice {
   /** Backend devices that run on it, e.g. ["cuda0", "webgpu0"]. */
   runs: string[];
 }
 
+/** A TensorFlow.js engine of the model probes, and whether it is installed. */
+interface EngineStatus {
+  id: string;
+  backend: string;
+  available: boolean;
+  reason: string | null;
+  description: string;
+}
+
 interface DevicesJson {
   backends: BackendStatus[];
+  engines: EngineStatus[];
   devices: DeviceInfo[];
   telemetryDevices: PhysicalDevice[];
   sensors: SensorInfo[];
@@ -48,7 +60,11 @@ async function gather(): Promise<DevicesJson> {
     runs: devices.filter((d) => matchTelemetryDevice(d, telemetry.devices, HOST_CPU_DEVICE).id === t.id).map((d) => d.id),
   }));
   await telemetry.stop();
-  return { backends, devices, telemetryDevices, sensors, missing, notes };
+  const engines = ENGINES.map((e) => {
+    const reason = engineUnavailable(e.id);
+    return { id: e.id, backend: e.backend, available: reason === null, reason, description: e.description };
+  });
+  return { backends, engines, devices, telemetryDevices, sensors, missing, notes };
 }
 
 function value(key: string, v: string | number | boolean): string {
@@ -61,6 +77,8 @@ function render(info: DevicesJson): string {
     lines.push(`${b.id.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
     for (const n of b.notes) lines.push(`        ${n}`);
   }
+  lines.push('', 'model engines (TensorFlow.js):');
+  for (const e of info.engines) lines.push(`  ${e.id.padEnd(13)} on ${e.backend.padEnd(6)} ${e.available ? e.description : `unavailable: ${e.reason}`}`);
   for (const d of info.devices) {
     lines.push('', `${d.id} (${d.backend}): ${d.name}`);
     for (const [k, v] of Object.entries({ ...d.identity, ...d.settings })) if (v !== null && v !== '') lines.push(`  ${k}: ${value(k, v)}`);

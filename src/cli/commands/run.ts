@@ -14,14 +14,16 @@ import { buildReport, serializeReport } from '../../report/build.js';
 import { renderSummary } from '../../report/summary.js';
 import { checkWritable, defaultReportPath, writeAtomic } from '../../report/write.js';
 import { ProgressDisplay } from '../progress.js';
-import { selectBackends, selectPreset, selectProbes, splitList } from '../select.js';
+import { selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
+import { ENGINE_IDS } from '../../models/tfjs/engines.js';
 import { EXIT, type CommandSpec } from '../context.js';
-import { PROBES } from '../../../probes/index.js';
+import { MODEL_PROBES, PROBES } from '../../../probes/index.js';
 
 export interface RunArgs {
   backend?: string[];
   device?: string[];
   probe?: string[];
+  engine?: string[];
   preset: string;
   param?: string[];
   threads?: number;
@@ -52,6 +54,12 @@ export const runCommand: CommandSpec = {
       .option('backend', { alias: 'b', type: 'string', array: true, describe: 'Backends to use (comma-separated or repeated); default: every available one' })
       .option('device', { alias: 'd', type: 'string', array: true, describe: 'Devices to use, by id (see `flopmeter devices`), e.g. webgpu1; default: every device of the selected backends' })
       .option('probe', { alias: 'p', type: 'string', array: true, describe: 'Probes to run (comma-separated or repeated); default: all. See `flopmeter probes`' })
+      .option('engine', {
+        alias: 'e',
+        type: 'string',
+        array: true,
+        describe: `Model probes only: TensorFlow.js engines to use (${ENGINE_IDS.join(', ')}); default: every available engine of each backend (tfjs-cpu, the reference, only in quick)`,
+      })
       .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
       .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
       .option('threads', { type: 'number', describe: 'CPU worker threads (default: one per logical CPU)' })
@@ -69,12 +77,16 @@ export const runCommand: CommandSpec = {
       .option('progress', { type: 'boolean', default: true, describe: 'Show progress on a terminal (--no-progress to hide)' })
       .example('$0', 'the standard suite on every available backend')
       .example('$0 run --preset quick --probe stream,gemm', 'a quick look at memory bandwidth and GEMM')
-      .example('$0 run -b cpu -p gemm --param gemm.n=4096 --threads 8 -o gemm.json', 'one GEMM size on 8 threads'),
+      .example('$0 run -b cpu -p gemm --param gemm.n=4096 --threads 8 -o gemm.json', 'one GEMM size on 8 threads')
+      .example('$0 run -p mlp,transformer --engine tfjs-wasm,tfjs-webgpu', 'model probes on two TensorFlow.js engines')
+      .example('$0 run -p cnn --param scenario=single-stream --preset quick', 'one model scenario, every engine'),
   async run(args: RunArgs, ctx) {
     const backends = selectBackends(splitList(args.backend));
-    const probes = selectProbes(splitList(args.probe));
+    const engines = selectEngines(splitList(args.engine));
+    // --engine alone means the model probes (only they have engines).
+    const probes = args.probe === undefined && engines.length ? [...MODEL_PROBES] : selectProbes(splitList(args.probe));
     const preset = selectPreset(args.preset);
-    const overrides = (args.param ?? []).map(parseOverride);
+    const overrides = [...(args.param ?? []).map(parseOverride), ...(engines.length ? [{ probe: null, key: 'engine', values: engines }] : [])];
     positiveNumber('--threads', args.threads, true);
     positiveNumber('--target-ci', args.targetCi);
     positiveNumber('--max-seconds', args.maxSeconds);
@@ -119,7 +131,7 @@ export const runCommand: CommandSpec = {
       seed: args.seed,
       backends: backends.map((b) => b.id),
       probes: probes.map((p) => p.id),
-      params: args.param ?? [],
+      params: [...(args.param ?? []), ...(engines.length ? [`engine=${engines.join(',')}`] : [])],
       telemetry: args.telemetry,
     });
     const text = serializeReport(report);

@@ -213,7 +213,7 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
       const bytes = now.numBytes - baseline.numBytes;
       return [
         tensors === 0 && bytes === 0
-          ? `memory: ${now.numTensors} tensors (${formatBytes(now.numBytes)}) live after warm-up and after the last window: no growth`
+          ? 'memory: no growth (the same live tensors and bytes after warm-up and after the last window)'
           : `memory grew during the measurement: ${tensors} tensors, ${formatBytes(Math.abs(bytes))}${bytes < 0 ? ' less' : ''} (from ${baseline.numTensors} tensors, ${formatBytes(baseline.numBytes)})`,
       ];
     },

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:models`: the model probes' performance figures, as ratios
+ * measured in the same run on the same machine:
+ *   1. the same layer stack (mlp, offline) on tfjs-wasm vs tfjs-cpu, and on
+ *      tfjs-webgpu vs tfjs-wasm, for every WebGPU adapter;
+ *   2. how much of the gemm probe's FLOP rate on the same backend the mlp
+ *      offline scenario reaches (target ≥ 0.5), with gemm's n equal to the
+ *      mlp's width: the CPU (the system BLAS vs the best CPU engine) and each
+ *      WebGPU adapter (flopmeter's WGSL GEMM vs tfjs-webgpu).
+ * Options: --width N (engine comparison, default 1024), --gemm-width N
+ * (default 4096; 1024 on a software adapter), --batch N (default 64),
+ * --out FILE (also write the figures as JSON).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { cpuBackend } from '../src/backends/cpu/index.js';
+import { webgpuBackend } from '../src/backends/webgpu/index.js';
+import type { Backend } from '../src/backends/backend.js';
+import { formatSI } from '../src/core/units.js';
+import type { Result } from '../src/measure/result.js';
+import { measureWith, printGoals, type Goal } from './reference.js';
+
+const { values } = parseArgs({ options: { width: { type: 'string' }, 'gemm-width': { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' } } });
+const width = Number(values.width ?? 1024);
+const batch = Number(values.batch ?? 64);
+/** The standard mlp width; a software adapter's GEMM at 4096 takes half a minute per iteration, so it gets 1024. */
+const gemmWidth = (software: boolean): number => Number(values['gemm-width'] ?? (software ? 1024 : 4096));
+
+/** FLOP per second of a result (a model's throughput is in samples). */
+function flopRate(r: Result): number {
+  const flop = r.work.perIteration.flop;
+  if (!flop || !r.throughput) throw new Error(`${r.id}: no FLOP rate`);
+  return r.throughput.unit === 'FLOP/s' ? r.throughput.value : (r.throughput.value * flop) / (r.work.perIteration.samples ?? 1);
+}
+
+async function mlp(backend: Backend, engine: string, w: number, device?: string): Promise<Result> {
+  const params = ['scenario=offline', `engine=${engine}`, `batch=${batch}`, `width=${w}`, 'depth=3'];
+  const { result } = await measureWith({ backend, probe: 'mlp', params, preset: 'standard', ...(device ? { device } : {}) });
+  console.log(`${result.id}: ${formatSI(result.throughput!.value, 'sample/s')} = ${formatSI(flopRate(result), 'FLOP/s')} (${result.engine})`);
+  return result;
+}
+
+async function gemm(backend: Backend, n: number, device?: string, threads?: number): Promise<Result> {
+  const { result } = await measureWith({ backend, probe: 'gemm', params: ['dtype=f32', `n=${n}`], preset: 'standard', ...(device ? { device } : {}), ...(threads ? { threads } : {}) });
+  console.log(`${result.id}: ${formatSI(flopRate(result), 'FLOP/s')} (${result.engine})`);
+  return result;
+}
+
+const ratioGoal = (name: string, ours: Result, reference: Result, target: number | null): Goal => {
+  const ratio = flopRate(ours) / flopRate(reference);
+  return {
+    name,
+    ratio,
+    target: target === null ? '(figure)' : `≥ ${target}`,
+    met: target === null ? null : ratio >= target,
+    detail: `${formatSI(flopRate(ours), 'FLOP/s')} vs ${formatSI(flopRate(reference), 'FLOP/s')}`,
+  };
+};
+
+async function main(): Promise<void> {
+  const goals: Goal[] = [];
+  const figures: Record<string, unknown> = {};
+  // 1. The same layer stack on each engine.
+  const onCpu = await mlp(cpuBackend, 'tfjs-cpu', width);
+  const onWasm = await mlp(cpuBackend, 'tfjs-wasm', width);
+  goals.push(ratioGoal(`mlp ${width} offline: tfjs-wasm vs tfjs-cpu`, onWasm, onCpu, null));
+  figures.engines = { width, batch, 'tfjs-cpu': flopRate(onCpu), 'tfjs-wasm': flopRate(onWasm) };
+  const gpus = await webgpuBackend.discover();
+  const adapters = gpus.available ? gpus.devices : [];
+  if (!gpus.available) console.log(`WebGPU: ${gpus.reason}`);
+  for (const d of adapters) {
+    const onGpu = await mlp(webgpuBackend, 'tfjs-webgpu', width, d.id);
+    goals.push(ratioGoal(`mlp ${width} offline: tfjs-webgpu (${d.id}) vs tfjs-wasm`, onGpu, onWasm, null));
+    (figures.engines as Record<string, number>)[`tfjs-webgpu ${d.id}`] = flopRate(onGpu);
+  }
+
+  // 2. The model against the raw GEMM on the same backend, n = width.
+  const cpuWidth = gemmWidth(false);
+  const cpuModel = await mlp(cpuBackend, 'tfjs-wasm', cpuWidth);
+  const cpuGemm = await gemm(cpuBackend, cpuWidth);
+  goals.push(ratioGoal(`mlp ${cpuWidth} offline (tfjs-wasm) vs gemm n=${cpuWidth} (cpu)`, cpuModel, cpuGemm, 0.5));
+  // tfjs-wasm runs on one thread under Node.js (see its result's notes): the same GEMM on one thread separates that from the framework's cost.
+  const oneThread = await gemm(cpuBackend, cpuWidth, undefined, 1);
+  goals.push(ratioGoal(`mlp ${cpuWidth} offline (tfjs-wasm) vs gemm n=${cpuWidth} on 1 thread`, cpuModel, oneThread, null));
+  figures.cpu = { width: cpuWidth, mlp: flopRate(cpuModel), gemm: flopRate(cpuGemm), gemmOneThread: flopRate(oneThread), gemmEngine: cpuGemm.engine };
+  for (const d of adapters) {
+    const w = gemmWidth(Boolean(d.identity.software));
+    const model = await mlp(webgpuBackend, 'tfjs-webgpu', w, d.id);
+    const raw = await gemm(webgpuBackend, w, d.id);
+    goals.push(ratioGoal(`mlp ${w} offline (tfjs-webgpu) vs gemm n=${w} (${d.id})`, model, raw, 0.5));
+    figures[d.id] = { width: w, name: d.name, mlp: flopRate(model), gemm: flopRate(raw) };
+  }
+  printGoals(goals);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ goals, figures }, null, 2)}\n`);
+}
+
+await main();
