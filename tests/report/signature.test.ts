@@ -327,15 +327,16 @@ describe('the keygen, sign and verify commands', () => {
     await expect(signCommand.run({ file, key: `${prefix}.key` }, context().ctx)).rejects.toThrow(/accessible by group or others \(mode 0640\); run chmod 600/);
     expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('signature');
 
+    // Each settles into its error at once: a rejection left without a handler while an earlier one is awaited is unhandled.
     const errors = [
       signCommand.run({ file, key: join(dir, 'missing.key') }, context().ctx),
       verifyCommand.run({ file, pubkey: join(dir, 'missing.pub') }, context().ctx),
       verifyCommand.run({ file, pubkey: file }, context().ctx),
       verifyCommand.run({ file, pubkey: `${prefix}.key` }, context().ctx),
       verifyCommand.run({ file: join(dir, 'missing.json'), pubkey: `${prefix}.pub` }, context().ctx),
-    ];
+    ].map((p) => p.then(() => null, (e: unknown) => e));
     for (const p of errors) {
-      const err = await p.then(() => null, (e: unknown) => e);
+      const err = await p;
       expect(err).toBeInstanceOf(UsageError);
       expect((err as Error).message).not.toContain('\n');
     }
