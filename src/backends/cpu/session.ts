@@ -5,14 +5,14 @@
 import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
 import { isUnsupported } from '../../core/probe.js';
 import type { CpuBuildContext, CpuKernelSpec, CpuWasmKernel } from '../../core/kernel.js';
-import { CapacityError, UnavailableError } from '../../core/errors.js';
-import { formatBytes } from '../../core/units.js';
+import { UnavailableError } from '../../core/errors.js';
 import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
 import { CpuWorkerPool } from './pool.js';
 import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memory.js';
 import { kernelModule, kernelSource } from './wasm.js';
 import { blasEngineName, findBlas } from './blas.js';
 import type { WorkerKernel } from './protocol.js';
+import { checkHostMemory } from '../capacity.js';
 import type { TfjsModelSpec } from '../../models/spec.js';
 import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
@@ -51,15 +51,7 @@ export class CpuSession implements DeviceSession {
     if (spec.kind === 'tfjs') return checkModelCapacity(spec, {}, [], probe, params, availableBytes);
     // The buffers of the kernel that will actually run (the BLAS call, or its fallback).
     layoutBuffers(spec.kind === 'wasm' ? spec.buffers : findBlas().found ? spec.buffers : spec.fallback.buffers);
-    const need = probe.memoryBytes(params);
-    if (need > availableBytes) {
-      throw new CapacityError(
-        `needs ${formatBytes(need)} of host memory, but only ${formatBytes(availableBytes)} is available`,
-        need,
-        availableBytes,
-        'host available memory',
-      );
-    }
+    checkHostMemory(probe, params, availableBytes);
   }
 
   async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {

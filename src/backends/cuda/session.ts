@@ -13,6 +13,7 @@ import { prepareGemm, prepareKernel, prepareTransfer, type CudaHost } from './ke
 import { deviceBytes } from './memory.js';
 import type { Nvrtc } from './nvrtc.js';
 import { CUDA_TIMERS } from './timing.js';
+import { checkHostMemory } from '../capacity.js';
 import type { TfjsModelSpec } from '../../models/spec.js';
 import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
@@ -105,10 +106,7 @@ export class CudaSession implements DeviceSession {
     if (need > Number(free[0])) {
       throw new CapacityError(`needs ${formatBytes(need)} of device memory, but ${this.device.id} has ${formatBytes(Number(free[0]))} free`, need, Number(free[0]), 'device free memory');
     }
-    const host = probe.memoryBytes(params);
-    if (host > availableBytes) {
-      throw new CapacityError(`needs ${formatBytes(host)} of host memory, but only ${formatBytes(availableBytes)} is available`, host, availableBytes, 'host available memory');
-    }
+    checkHostMemory(probe, params, availableBytes);
   }
 
   async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {

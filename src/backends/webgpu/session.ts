@@ -13,6 +13,7 @@ import { gpuFor, REQUESTED_LIMITS, WANTED_FEATURES, type AdapterRef, type DawnMo
 import { bufferBytes } from './buffers.js';
 import { prepareWgsl, TIMERS, type KernelHost } from './kernel.js';
 import { shaderModuleText } from './shaders.js';
+import { checkHostMemory } from '../capacity.js';
 import type { TfjsModelSpec } from '../../models/spec.js';
 import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
 
@@ -120,10 +121,7 @@ export class WebGpuSession implements DeviceSession {
         }
       }
     }
-    const need = probe.memoryBytes(params);
-    if (need > availableBytes) {
-      throw new CapacityError(`needs ${formatBytes(need)} of host memory for inputs and reference, but only ${formatBytes(availableBytes)} is available`, need, availableBytes, 'host available memory');
-    }
+    checkHostMemory(probe, params, availableBytes, ' for inputs and reference');
     void GPU_DTYPE_BYTES;
   }
 

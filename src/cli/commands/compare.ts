@@ -25,15 +25,13 @@ interface CompareArgs {
   out?: string;
 }
 
-/** The baseline column: a report file, or with --by a parameter value (its first column); default the first. */
-function baselineIndex(reports: readonly ComparedReport[], files: readonly string[], baseline: string | undefined): number {
+/** The baseline column: a report file (with --by, that file's first column) or, with --by, a parameter value; default the first. */
+function baselineIndex(reports: readonly ComparedReport[], split: boolean, baseline: string | undefined): number {
   if (baseline === undefined) return 0;
-  const byFile = reports.findIndex((r) => resolve(r.source) === resolve(baseline));
-  if (byFile >= 0 && reports.length === files.length) return byFile;
-  const byValue = reports.findIndex((r) => r.label === baseline || r.label.endsWith(` ${baseline}`));
-  if (byValue >= 0) return byValue;
-  if (byFile >= 0) return byFile;
-  throw new UsageError(`--baseline ${baseline}: no such column; columns: ${reports.map((r) => r.label).join(', ')}`);
+  const byValue = split ? reports.findIndex((r) => r.label === baseline || r.label.endsWith(` ${baseline}`)) : -1;
+  const index = byValue >= 0 ? byValue : reports.findIndex((r) => resolve(r.source) === resolve(baseline));
+  if (index < 0) throw new UsageError(`--baseline ${baseline}: no such column; columns: ${reports.map((r) => r.label).join(', ')}`);
+  return index;
 }
 
 export const compareCommand: CommandSpec = {
@@ -60,7 +58,7 @@ export const compareCommand: CommandSpec = {
     const labels = labelsFor(files);
     const read = files.map((source, i) => ({ label: labels[i]!, source, report: readReport(source) }));
     const reports = args.by === undefined ? read : splitBy(read, args.by);
-    const baseline = baselineIndex(reports, files, baselineFile);
+    const baseline = baselineIndex(reports, args.by !== undefined, baselineFile);
     const comparison = compareReports(reports, { baseline, force: args.force, matchDevices: args.by === undefined });
     await emit(ctx, { format, out: args.out, doc: () => comparisonDocument(comparison), json: () => comparisonJson(comparison) });
     return EXIT.OK;

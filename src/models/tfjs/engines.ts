@@ -48,17 +48,23 @@ export function engineInfo(id: string): EngineInfo {
 
 const require = createRequire(import.meta.url);
 
-/** Why an engine cannot load here, or null when its package is installed (checked without loading it). */
+const installed = new Map<EngineId, string | null>();
+
+/** Why an engine cannot load here, or null when its package is installed (checked without loading it, once per process). */
 export function engineUnavailable(id: EngineId): string | null {
-  const info = engineInfo(id);
-  try {
-    require.resolve(info.package);
-    return null;
-  } catch {
-    return info.optional
-      ? `${info.package} is not installed (an optional engine: \`npm install ${info.package}@4\` to measure it)`
-      : `${info.package} is not installed (run npm ci)`;
+  if (!installed.has(id)) {
+    const info = engineInfo(id);
+    let why: string | null = null;
+    try {
+      require.resolve(info.package);
+    } catch {
+      why = info.optional
+        ? `${info.package} is not installed (an optional engine: \`npm install ${info.package}@4\` to measure it)`
+        : `${info.package} is not installed (run npm ci)`;
+    }
+    installed.set(id, why);
   }
+  return installed.get(id)!;
 }
 
 /** A GPU device the WebGPU engine runs on: the one flopmeter's WebGPU session opened. */
@@ -151,8 +157,7 @@ async function loadNative(id: 'tfjs-node' | 'tfjs-node-gpu'): Promise<LoadedEngi
   }
   tf.env().set('PROD', true);
   const version = (tf as unknown as { version?: Record<string, string> }).version;
-  const engine = await onCore(id, tf, version?.['tfjs-node'] ? `, TensorFlow ${version['tfjs-node']}` : '');
-  return engine;
+  return onCore(id, tf, version?.['tfjs-node'] ? `, TensorFlow ${version['tfjs-node']}` : '');
 }
 
 /** Loads an engine and makes it current. Throws an UnavailableError saying why it cannot run. */

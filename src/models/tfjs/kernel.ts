@@ -7,14 +7,13 @@
  */
 import { UnavailableError } from '../../core/errors.js';
 import type { Inputs, Reference } from '../../core/probe.js';
-import type { TimerInfo, WindowRequest, WindowTiming } from '../../backends/backend.js';
+import type { PreparedKernel, TimerInfo, WindowRequest, WindowTiming } from '../../backends/backend.js';
 import { roundtripWindow } from '../../backends/roundtrip.js';
 import { formatBytes } from '../../core/units.js';
 import { elementsOf, isTrainable, networkOutput, networkWeights } from '../network.js';
 import { GRADIENT_SAMPLES, type TfjsModelSpec } from '../spec.js';
 import { forward, trainingLoss, type Tensor, type Tf } from './forward.js';
 import type { LoadedEngine } from './engines.js';
-import type { PreparedKernel } from '../../backends/backend.js';
 
 /** SGD step size of the training scenario: small enough that weights stay finite over a long run of random-target steps. */
 const LEARNING_RATE = 1e-3;
@@ -203,7 +202,10 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
       await engine.activate();
       const t = await roundtripWindow(request, iterate, aborted);
       // The first window (the warm-up's first slice) has made every cached program and buffer; later growth is a leak.
-      baseline ??= { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes };
+      if (!baseline) {
+        const { numTensors, numBytes } = tf.memory();
+        baseline = { numTensors, numBytes };
+      }
       return t;
     },
     afterWindows() {

@@ -8,6 +8,7 @@ import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
 import { formatBytes } from '../../core/units.js';
 import type { DeviceInfo, PreparedKernel } from '../../backends/backend.js';
 import { largestTensors } from '../network.js';
+import { checkHostMemory } from '../../backends/capacity.js';
 import type { TfjsModelSpec } from '../spec.js';
 import { ENGINES, engineUnavailable, loadEngine, type GpuHost } from './engines.js';
 import { prepareModel } from './kernel.js';
@@ -40,10 +41,7 @@ export function checkModelCapacity(spec: TfjsModelSpec, limits: Readonly<Record<
       throw new CapacityError(`its largest tensor needs ${formatBytes(bytes)}, more than the adapter's ${limit} of ${formatBytes(max)} (${max} bytes); use a smaller batch`, bytes, max, limit);
     }
   }
-  const need = probe.memoryBytes(params);
-  if (need > availableBytes) {
-    throw new CapacityError(`needs ${formatBytes(need)} of host memory, but only ${formatBytes(availableBytes)} is available`, need, availableBytes, 'host available memory');
-  }
+  checkHostMemory(probe, params, availableBytes);
 }
 
 /** Loads the engine (on the session's GPU device, for WebGPU) and prepares the model on it. */
