@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Backend } from '../src/backends/backend.js';
 import { packageRoot } from '../src/core/paths.js';
+import { formatSI } from '../src/core/units.js';
+import { percentile } from '../src/measure/stats.js';
 import type { PresetId } from '../src/core/probe.js';
 import { parseOverride } from '../src/measure/plan.js';
 import type { Result } from '../src/measure/result.js';
@@ -64,6 +66,61 @@ export interface Goal {
   target: string;
   met: boolean | null;
   detail: string;
+}
+
+/** A reference figure with a label (e.g. the PyTorch version), or why there is none. */
+export type Reference = { value: number; label?: string } | { error: string };
+
+/** One field of a PyTorch reference (bench/py/reference.py) as a Reference. */
+export function torchFigure(args: string[], field: string): Reference {
+  const ref = torchReference(args);
+  if ('error' in ref) return { error: String(ref.error) };
+  return { value: Number(ref[field]), label: `PyTorch ${ref.torch}, CUDA ${ref.cuda}` };
+}
+
+/** One side-by-side figure: flopmeter's measurement and a reference, alternated over rounds. */
+export interface Pairing {
+  /** The goal's name, e.g. "stream triad vs PyTorch device-to-device copy". */
+  name: string;
+  /** The ratio (ours / theirs) the goal asks for at least. */
+  target: number;
+  /** Unit of both figures, e.g. "B/s". */
+  unit: string;
+  /** One flopmeter measurement: its value in `unit`, and a label (the engine) for the detail. */
+  ours(): Promise<{ value: number; label?: string }>;
+  /** One reference figure in `unit`, or why there is none (then no more are asked for). */
+  theirs(): Reference | Promise<Reference>;
+}
+
+/**
+ * Alternates flopmeter and the reference for `rounds` rounds and compares the
+ * medians. flopmeter is measured even where the reference is missing, so its
+ * path runs (and its figure is printed) on hosts without PyTorch.
+ */
+export async function alternateRounds(rounds: number, p: Pairing): Promise<Goal> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let missing: string | null = null;
+  let label = '';
+  let refLabel = '';
+  for (let r = 0; r < rounds; r++) {
+    if (missing === null) {
+      const ref = await p.theirs();
+      if ('error' in ref) missing = ref.error;
+      else [theirs[r], refLabel] = [ref.value, ref.label ?? ''];
+    }
+    const m = await p.ours();
+    [ours[r], label] = [m.value, m.label ?? ''];
+    console.error(`  ${p.name}, round ${r + 1}: flopmeter ${formatSI(m.value, p.unit)}${theirs[r] === undefined ? '' : `, reference ${formatSI(theirs[r]!, p.unit)}`}`);
+  }
+  const med = (xs: number[]): number => percentile(xs, 50);
+  const prefix = label ? `${label}: ` : '';
+  if (missing !== null || theirs.length === 0) {
+    return { name: p.name, ratio: null, target: `≥ ${p.target}`, met: null, detail: `${prefix}${formatSI(med(ours), p.unit)}; no reference: ${missing}` };
+  }
+  const ratio = med(ours) / med(theirs);
+  const detail = `${prefix}${formatSI(med(ours), p.unit)} vs ${formatSI(med(theirs), p.unit)}${refLabel ? ` (${refLabel})` : ''}`;
+  return { name: p.name, ratio, target: `≥ ${p.target}`, met: ratio >= p.target, detail };
 }
 
 export function printGoals(goals: readonly Goal[]): void {

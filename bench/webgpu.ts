@@ -5,25 +5,24 @@
  *      backend doing the same matMul on the same Dawn adapter;
  *   2. on a GPU: stream triad against the CUDA backend's triad on the same GPU
  *      and against PyTorch's device-to-device copy bandwidth (bytes read +
- *      written), and gemm f32 at n = 4096 against torch.matmul in float32
- *      (cuBLAS SGEMM, TF32 off).
+ *      written), gemm f32 at n = 4096 against torch.matmul in float32
+ *      (cuBLAS SGEMM, TF32 off) and against the CUDA backend's gemm f32.
  * Options: --device ID (default: the first hardware adapter, else the first),
- * --rounds N (default 3), --out FILE (also write the figures as JSON).
+ * and bench/options.ts (--rounds, --out, --preset, --gpu-only, --rehearse).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { webgpuBackend, adapterRefOf } from '../src/backends/webgpu/index.js';
 import { cudaBackend } from '../src/backends/cuda/index.js';
 import { gpuFor, loadDawn } from '../src/backends/webgpu/dawn.js';
 import { formatSI } from '../src/core/units.js';
-import { percentile } from '../src/measure/stats.js';
-import { measureWith, printGoals, torchReference, type Goal } from './reference.js';
+import type { DeviceInfo } from '../src/backends/backend.js';
+import type { Result } from '../src/measure/result.js';
+import { benchOptions } from './options.js';
+import { alternateRounds, measureWith, printGoals, torchFigure, type Goal, type Reference } from './reference.js';
 import type * as TfCore from '@tensorflow/tfjs-core';
 
-const { values } = parseArgs({ options: { device: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
-const rounds = Number(values.rounds ?? 3);
-const median = (xs: number[]): number => percentile(xs, 50);
+const { options, values } = benchOptions({ device: { type: 'string' } });
 
 type Tf = typeof TfCore;
 let tfjs: Promise<Tf> | undefined;
@@ -70,61 +69,79 @@ async function tfjsMatmul(deviceId: string, n: number): Promise<number> {
   return (reps * 2 * n ** 3) / elapsed;
 }
 
-async function main(): Promise<void> {
+/** Sizes: the GPU figures' on hardware; small ones on a software adapter, or in a rehearsal of the GPU-only paths. */
+function sizes(hardware: boolean): { gemm: number[]; triadN: number; sgemmN: number } {
+  if (options.rehearse) return { gemm: [256], triadN: 2 ** 20, sgemmN: 256 };
+  return hardware ? { gemm: [1024, 4096], triadN: 2 ** 27, sgemmN: 4096 } : { gemm: [1024], triadN: 2 ** 27, sgemmN: 4096 };
+}
+
+/** The adapter to measure: --device, else (with --gpu-only, only) a hardware one, else the first. */
+async function chooseAdapter(): Promise<DeviceInfo> {
   const d = await webgpuBackend.discover();
   if (!d.available) throw new Error(`no WebGPU adapter: ${d.reason}`);
-  const device = d.devices.find((x) => x.id === values.device) ?? d.devices.find((x) => x.kind === 'gpu') ?? d.devices[0]!;
-  const hardware = device.kind === 'gpu';
-  console.error(`flopmeter bench:webgpu — ${device.id}: ${device.name}; ${rounds} alternating rounds, medians\n`);
+  const chosen = d.devices.find((x) => x.id === values.device) ?? d.devices.find((x) => x.kind === 'gpu') ?? (options.gpuOnly && !options.rehearse ? undefined : d.devices[0]);
+  if (!chosen) throw new Error(`--gpu-only: no hardware WebGPU adapter (found ${d.devices.map((x) => `${x.id} ${x.name}`).join(', ')})`);
+  return chosen;
+}
+
+/** The GPU-only comparisons: triad and gemm against the CUDA backend on the same GPU, and against PyTorch. */
+async function gpuGoals(device: DeviceInfo, size: ReturnType<typeof sizes>): Promise<Goal[]> {
   const goals: Goal[] = [];
-
-  for (const n of hardware ? [1024, 4096] : [1024]) {
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      theirs.push(await tfjsMatmul(device.id, n));
-      ours.push((await measureWith({ backend: webgpuBackend, device: device.id, probe: 'gemm', params: [`gemm.n=${n}`, 'gemm.dtype=f32'] })).result.throughput!.value);
-      console.error(`  gemm n=${n} round ${r + 1}: TensorFlow.js ${formatSI(theirs[r]!, 'FLOP/s')}, flopmeter ${formatSI(ours[r]!, 'FLOP/s')}`);
-    }
-    const ratio = median(ours) / median(theirs);
-    goals.push({ name: `gemm f32 n=${n} vs TensorFlow.js WebGPU matMul`, ratio, target: '≥ 1.0', met: ratio >= 1, detail: `${formatSI(median(ours), 'FLOP/s')} vs ${formatSI(median(theirs), 'FLOP/s')} on ${device.name}` });
+  const ours = (probe: string, params: string[]): Promise<Result> => measureWith({ backend: webgpuBackend, device: device.id, probe, params, preset: options.preset }).then((m) => m.result);
+  const triadParams = ['stream.op=triad', 'stream.dtype=f32', `stream.n=${size.triadN}`];
+  const gemmParams = [`gemm.n=${size.sgemmN}`, 'gemm.dtype=f32'];
+  const triad = await ours('stream', triadParams);
+  const gemm = await ours('gemm', gemmParams);
+  const cuda = await cudaBackend.discover();
+  if (cuda.available) {
+    const onCuda = (probe: string, params: string[]): Promise<Result> => measureWith({ backend: cudaBackend, probe, params, preset: options.preset }).then((m) => m.result);
+    // The same bytes through the CUDA backend (float64, 16-byte accesses), on the same GPU.
+    const cudaTriad = await onCuda('stream', ['stream.op=triad', 'stream.dtype=f64', `stream.n=${size.triadN / 2}`]);
+    goals.push(ratioOf('stream triad vs the CUDA backend’s triad', triad, cudaTriad, 0.8, cuda.devices[0]!.name));
+    goals.push(ratioOf(`gemm f32 n=${size.sgemmN} vs the CUDA backend’s gemm f32`, gemm, await onCuda('gemm', gemmParams), null, cuda.devices[0]!.name));
+  } else {
+    goals.push({ name: 'WebGPU vs the CUDA backend', ratio: null, target: '(figure)', met: null, detail: `no CUDA backend: ${cuda.reason}` });
   }
+  const copy = torchFigure(['copy', String(4 * size.triadN)], 'bytesPerSecond');
+  goals.push(versus('stream triad vs PyTorch device-to-device copy', triad, copy, 0.75));
+  const sgemm = torchFigure(['matmul', String(size.sgemmN), 'float32'], 'flopPerSecond');
+  goals.push(versus(`gemm f32 n=${size.sgemmN} vs cuBLAS SGEMM (torch.matmul, TF32 off)`, gemm, sgemm, 0.4));
+  return goals;
+}
 
-  if (hardware) {
-    const triadN = 2 ** 27; // 512 MiB per float32 array
-    const webgpuTriad = (await measureWith({ backend: webgpuBackend, device: device.id, probe: 'stream', params: ['stream.op=triad', 'stream.dtype=f32', `stream.n=${triadN}`] })).result;
-    const cuda = await cudaBackend.discover();
-    if (cuda.available) {
-      // The same bytes through the CUDA backend (float64, 16-byte accesses), on the same GPU.
-      const cudaTriad = (await measureWith({ backend: cudaBackend, probe: 'stream', params: ['stream.op=triad', 'stream.dtype=f64', `stream.n=${triadN / 2}`] })).result;
-      const ratio = webgpuTriad.throughput!.value / cudaTriad.throughput!.value;
-      goals.push({
-        name: 'stream triad vs the CUDA backend’s triad',
-        ratio,
-        target: '≥ 0.8',
-        met: ratio >= 0.8,
-        detail: `${formatSI(webgpuTriad.throughput!.value, 'B/s')} vs ${formatSI(cudaTriad.throughput!.value, 'B/s')} (${cuda.devices[0]!.name})`,
-      });
-    }
-    const copyRef = torchReference(['copy', String(4 * triadN)]);
-    if ('error' in copyRef) {
-      goals.push({ name: 'stream triad vs PyTorch D2D copy', ratio: null, target: '≥ 0.75', met: null, detail: `no reference: ${copyRef.error}` });
-    } else {
-      const triad = webgpuTriad;
-      const ratio = triad.throughput!.value / Number(copyRef.bytesPerSecond);
-      goals.push({ name: 'stream triad vs PyTorch device-to-device copy', ratio, target: '≥ 0.75', met: ratio >= 0.75, detail: `${formatSI(triad.throughput!.value, 'B/s')} vs ${formatSI(Number(copyRef.bytesPerSecond), 'B/s')} (${copyRef.device})` });
-    }
-    const sgemm = torchReference(['matmul', '4096', 'float32']);
-    if ('error' in sgemm) {
-      goals.push({ name: 'gemm f32 n=4096 vs cuBLAS SGEMM', ratio: null, target: '≥ 0.4', met: null, detail: `no reference: ${sgemm.error}` });
-    } else {
-      const g = (await measureWith({ backend: webgpuBackend, device: device.id, probe: 'gemm', params: ['gemm.n=4096', 'gemm.dtype=f32'] })).result;
-      const ratio = g.throughput!.value / Number(sgemm.flopPerSecond);
-      goals.push({ name: 'gemm f32 n=4096 vs cuBLAS SGEMM (torch.matmul, TF32 off)', ratio, target: '≥ 0.4', met: ratio >= 0.4, detail: `${formatSI(g.throughput!.value, 'FLOP/s')} vs ${formatSI(Number(sgemm.flopPerSecond), 'FLOP/s')}` });
-    }
+function ratioOf(name: string, ours: Result, theirs: Result, target: number | null, on: string): Goal {
+  const ratio = ours.throughput!.value / theirs.throughput!.value;
+  const unit = ours.throughput!.unit;
+  return { name, ratio, target: target === null ? '(figure)' : `≥ ${target}`, met: target === null ? null : ratio >= target, detail: `${formatSI(ours.throughput!.value, unit)} vs ${formatSI(theirs.throughput!.value, unit)} (${theirs.engine}, ${on})` };
+}
+
+function versus(name: string, ours: Result, ref: Reference, target: number): Goal {
+  const unit = ours.throughput!.unit;
+  if ('error' in ref) return { name, ratio: null, target: `≥ ${target}`, met: null, detail: `${formatSI(ours.throughput!.value, unit)}; no reference: ${ref.error}` };
+  const ratio = ours.throughput!.value / ref.value;
+  return { name, ratio, target: `≥ ${target}`, met: ratio >= target, detail: `${formatSI(ours.throughput!.value, unit)} vs ${formatSI(ref.value, unit)} (${ref.label})` };
+}
+
+async function main(): Promise<void> {
+  const device = await chooseAdapter();
+  const hardware = device.kind === 'gpu' || options.rehearse;
+  const size = sizes(device.kind === 'gpu');
+  console.error(`flopmeter bench:webgpu — ${device.id}: ${device.name}; ${options.rounds} alternating rounds, medians${options.rehearse ? ' (rehearsal: small sizes)' : ''}\n`);
+  const goals: Goal[] = [];
+  for (const n of size.gemm) {
+    goals.push(
+      await alternateRounds(options.rounds, {
+        name: `gemm f32 n=${n} vs TensorFlow.js WebGPU matMul`,
+        target: 1,
+        unit: 'FLOP/s',
+        ours: async () => ({ value: (await measureWith({ backend: webgpuBackend, device: device.id, probe: 'gemm', params: [`gemm.n=${n}`, 'gemm.dtype=f32'], preset: options.preset })).result.throughput!.value, label: device.name }),
+        theirs: async () => ({ value: await tfjsMatmul(device.id, n) }),
+      }),
+    );
   }
+  if (hardware) goals.push(...(await gpuGoals(device, size)));
   printGoals(goals);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ device, goals }, null, 2)}\n`);
+  if (options.out) writeFileSync(options.out, `${JSON.stringify({ device, goals }, null, 2)}\n`);
   // TensorFlow.js and Dawn keep handles open; the figures are printed.
   process.exit(0);
 }
