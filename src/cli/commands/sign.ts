@@ -66,7 +66,7 @@ export const signCommand: CommandSpec = {
     await checkWritable(out, args.out !== undefined ? '--out' : 'report');
     const previous = report.signature;
     const signed = signReport(report, key);
-    await writeAtomic(out, serializeReport(signed));
+    await writeAtomic(out, serializeReport(signed), args.out !== undefined ? '--out' : 'report');
     const replaced = previous ? ` (replacing the signature by key ${previous.keyId} of ${previous.signedAt})` : '';
     ctx.stdout.write(`signed ${out} with key ${signed.signature!.keyId} at ${signed.signature!.signedAt}${replaced}\n`);
     return EXIT.OK;
