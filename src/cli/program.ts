@@ -1,35 +1,37 @@
 /**
- * The entry point: parses the command line, runs one command, and is the
- * only place that ends the process (DESIGN.md §5). The first Ctrl-C stops the
- * run gracefully (finished results kept, report written, exit 130); a second
- * one quits at once.
+ * The command line: parses it, runs one command, and turns what happened
+ * into an exit code (DESIGN.md §5) — the command's own, or one for the kind
+ * of error that stopped it. Returns the code; src/cli/main.ts ends the process.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import yargs, { type Argv } from 'yargs';
 import { FlopmeterError, UsageError, describeError } from '../core/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, type CommandContext } from './context.js';
 import { toolInfo } from '../report/provenance.js';
+import { signalExitCode, type Interrupts } from './signals.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const controller = new AbortController();
-  let interruptMessage = 'finishing the current step and writing the partial report';
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write(`\ninterrupted: ${interruptMessage} (press Ctrl-C again to quit at once)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+/** The exit codes, for --help and the README. */
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 all results completed and valid; 1 a result errored or failed verification (report still written), or the command could not do its work; ' +
+  '2 bad usage or input (nothing run); 70 internal error (a bug in flopmeter: please report it); ' +
+  '130, 143, 129 stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the current step finishes and the partial report is written (none when nothing had been measured yet); a second signal quits at once.';
 
-  const ctx: CommandContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    interactive: Boolean(process.stderr.isTTY),
-    signal: controller.signal,
-    argv,
-  };
-  let exitCode: number = EXIT.OK;
+/** One line for the error that ended the command, and its exit code. */
+function failure(err: unknown, stderr: NodeJS.WritableStream): number {
+  if (err instanceof UsageError) {
+    stderr.write(`flopmeter: ${err.message}\n(see flopmeter --help)\n`);
+    return EXIT.USAGE;
+  }
+  if (err instanceof FlopmeterError) {
+    stderr.write(`flopmeter: ${err.message}\n`);
+    return EXIT.FAILED_RESULTS;
+  }
+  const stack = process.env.FLOPMETER_DEBUG && err instanceof Error ? `${err.stack}\n` : '(FLOPMETER_DEBUG=1 shows where)\n';
+  stderr.write(`flopmeter: internal error (a bug in flopmeter, not in what it measured; please report it): ${describeError(err)}\n${stack}`);
+  return EXIT.INTERNAL;
+}
+
+function program(argv: string[], ctx: CommandContext, interrupts: Interrupts, setExitCode: (code: number) => void): Argv {
   const cli = yargs(argv)
     .scriptName('flopmeter')
     .usage('flopmeter — a compute-efficiency meter: verified workloads on CPU and accelerators, with throughput, work per joule and latency, each with its uncertainty.\n\nUsage: $0 [command] [options]')
@@ -37,36 +39,33 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 all results completed and valid; 1 a result errored or failed verification (report still written); 2 bad usage or input (nothing run); 130 interrupted (partial report written).')
+    .epilogue(EXIT_CODES_HELP)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
   for (const c of COMMANDS) {
     cli.command(c.command as string | readonly string[] as string, c.describe, c.builder, async (args) => {
-      if (c.onInterrupt) interruptMessage = c.onInterrupt;
-      exitCode = await c.run(args, ctx);
+      if (c.onInterrupt) interrupts.message = c.onInterrupt;
+      setExitCode(await c.run(args, ctx));
     });
   }
-  try {
-    await cli.parseAsync();
-    return exitCode;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`flopmeter: ${err.message}\n(see flopmeter --help)\n`);
-      return EXIT.USAGE;
-    }
-    if (err instanceof FlopmeterError) {
-      process.stderr.write(`flopmeter: ${err.message}\n`);
-      return EXIT.FAILED_RESULTS;
-    }
-    process.stderr.write(`flopmeter: internal error: ${describeError(err)}\n${process.env.FLOPMETER_DEBUG && err instanceof Error ? `${err.stack}\n` : ''}`);
-    return EXIT.FAILED_RESULTS;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return cli;
 }
 
-const code = await main(hideBin(process.argv));
-// Let stdout drain before leaving (large --json reports through a pipe).
-process.stdout.write('', () => process.exit(code));
+export async function runProgram(argv: string[], interrupts: Interrupts): Promise<number> {
+  const ctx: CommandContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interactive: Boolean(process.stderr.isTTY),
+    signal: interrupts.signal,
+    argv,
+  };
+  let exitCode: number = EXIT.OK;
+  try {
+    await program(argv, ctx, interrupts, (code) => (exitCode = code)).parseAsync();
+  } catch (err) {
+    exitCode = failure(err, ctx.stderr);
+  }
+  // "Interrupted" is told apart by the signal that did it.
+  return exitCode === EXIT.INTERRUPTED && interrupts.first ? signalExitCode(interrupts.first) : exitCode;
+}
