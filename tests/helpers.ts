@@ -4,7 +4,7 @@
  * missing real component fails instead of skipping.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,48 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** What a person at a terminal can do while the CLI runs. */
+export interface Terminal {
+  /** Types keys (Ctrl-C is "\x03"). */
+  type(keys: string): void;
+  /** Closes the terminal, as when a window is closed or an SSH session drops: the CLI gets SIGHUP, and its terminal is gone. */
+  hangUp(): void;
+  /** Sends a signal to the CLI's process itself (as `kill` or a service manager does). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Runs the built CLI under a pseudo-terminal (util-linux `script`), as a
+ * person runs it: the progress display shows, and Ctrl-C is the terminal's
+ * interrupt character, not a signal sent by the test. `onOutput` sees
+ * everything printed so far, each time more comes. Resolves when the
+ * terminal closes, with the CLI's exit code (null after a hang-up).
+ */
+export function runInTerminal(args: string[], onOutput: (output: string, terminal: Terminal) => void, timeoutMs = 110_000): Promise<{ code: number | null; output: string }> {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  // A wide terminal, so the progress line is not cut; exec makes the CLI the terminal's controlling process.
+  const child = spawn('script', ['-q', '-e', '-c', `stty cols 200 rows 50; exec ${quoted}`, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const terminal: Terminal = {
+    type: (keys) => child.stdin.write(keys),
+    hangUp: () => child.kill('SIGKILL'),
+    // The CLI is `script`'s only child (Linux lists it in /proc).
+    kill: (signal) => process.kill(Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]), signal),
+  };
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      onOutput(output, terminal);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
     });
   });
 }

@@ -82,7 +82,7 @@ export interface PreparedKernel {
   readonly timer: TimerInfo;
   /** Anything the report should say about how the kernel was chosen (e.g. why a fallback ran). */
   readonly notes: string[];
-  /** Runs one iteration and returns the output to verify. */
+  /** Runs one iteration and returns the output to verify; throws AbortedError when interrupted before the output was computed. */
   runOnce(): Promise<Float32Array | Float64Array>;
   /** Runs iterations back to back for a window. */
   runWindow(request: WindowRequest): Promise<WindowTiming>;

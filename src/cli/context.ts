@@ -27,5 +27,9 @@ export interface CommandSpec {
   onInterrupt?: string;
 }
 
-/** Exit codes (DESIGN.md §5). */
-export const EXIT = { OK: 0, FAILED_RESULTS: 1, USAGE: 2, INTERRUPTED: 130 } as const;
+/**
+ * Exit codes (DESIGN.md §5). INTERNAL is sysexits.h's EX_SOFTWARE, the
+ * conventional code for a program's own fault; INTERRUPTED becomes 128 + the
+ * number of the signal that stopped the run (see signals.ts).
+ */
+export const EXIT = { OK: 0, FAILED_RESULTS: 1, USAGE: 2, INTERNAL: 70, INTERRUPTED: 130 } as const;

@@ -16,6 +16,20 @@ export function splitList(values: readonly (string | number)[] | string | undefi
   return list.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * The names a list option gives; refuses one given with no name at all
+ * (`-p ""`, `-p ,`), which would otherwise mean "every one". `valid` says
+ * what could be named, for the message.
+ */
+export function givenNames(flag: string, values: readonly (string | number)[] | string | undefined, valid: string): string[] {
+  const names = splitList(values);
+  if (values !== undefined && names.length === 0) {
+    const typed = (Array.isArray(values) ? values : [values]).join(' ');
+    throw new UsageError(`${flag} ${JSON.stringify(typed)}: names nothing; leave ${flag} out for every one, or name some (${valid})`);
+  }
+  return names;
+}
+
 function pick<T>(kind: string, flag: string, names: string[], all: readonly T[], idOf: (t: T) => string): T[] {
   const unknown = names.filter((n) => !all.some((t) => idOf(t) === n));
   if (unknown.length) {

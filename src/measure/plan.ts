@@ -52,11 +52,11 @@ export function planProbes(
     if (o.probe !== null) {
       const probe = all.find((p) => p.id === o.probe);
       if (!probe) throw new UsageError(`--param ${o.probe}.${o.key}: unknown probe "${o.probe}"; valid: ${all.map((p) => p.id).join(', ')}`);
-      if (!(o.key in probe.params)) {
+      if (!Object.hasOwn(probe.params, o.key)) {
         throw new UsageError(`--param ${o.probe}.${o.key}: probe ${o.probe} has no parameter "${o.key}" (it has: ${Object.keys(probe.params).join(', ') || 'none'})`);
       }
     }
-    const targets = all.filter((p) => (o.probe === null ? probes.includes(p) : p.id === o.probe) && o.key in p.params);
+    const targets = all.filter((p) => (o.probe === null ? probes.includes(p) : p.id === o.probe) && Object.hasOwn(p.params, o.key));
     if (targets.length === 0) {
       const known = probes.map((p) => `${p.id}: ${Object.keys(p.params).join(', ') || '(none)'}`).join('; ');
       throw new UsageError(`--param ${o.key}: no selected probe has a parameter "${o.key}" (${known})`);
@@ -70,7 +70,7 @@ export function planProbes(
   }
   return probes.flatMap((probe) => {
     const grid: Record<string, readonly ParamValue[]> = { ...((backend && probe.backendPresets?.[backend]?.[preset]) || probe.presets[preset]) };
-    for (const o of overrides) if ((o.probe === null || o.probe === probe.id) && o.key in probe.params) grid[o.key] = o.values;
+    for (const o of overrides) if ((o.probe === null || o.probe === probe.id) && Object.hasOwn(probe.params, o.key)) grid[o.key] = o.values;
     const seen = new Set<string>();
     const firstTime = (params: Params): boolean => {
       const key = paramsLabel(params);

@@ -126,7 +126,11 @@ async function warmUp(kernel: PreparedKernel, preset: MeasurePreset, signal: Abo
   }
 }
 
-/** Measures one probe with one parameter set on one device. Never throws except for an interruption. */
+/**
+ * Measures one probe with one parameter set on one device. Never throws: an
+ * interruption at any phase (setup, verification, warm-up, windows) gives an
+ * `aborted` result, never `invalid` or `errored`.
+ */
 export async function measure(probe: AnyProbe, params: Params, ctx: MeasureContext): Promise<Result> {
   const { session, telemetry, signal } = ctx;
   const tdev = ctx.telemetryDevice.id;
@@ -142,6 +146,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     ctx.onPhase?.({ phase: 'setup' });
     const inputs = probe.inputs(ctx.seed, params);
     const reference = await probe.reference(inputs, params);
+    throwIfAborted(signal);
     kernel = await session.prepare(probe, params, inputs);
     result.engine = kernel.engine;
     result.notes.push(...kernel.notes);
@@ -149,12 +154,13 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
 
     ctx.onPhase?.({ phase: 'verify' });
     const output = await kernel.runOnce();
+    // An interruption may have cut the run short: its output says nothing about the device.
+    throwIfAborted(signal);
     result.check = verify(output, reference, probe.tolerance(params));
     if (!result.check.passed) {
       const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
       return { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` };
     }
-    throwIfAborted(signal);
 
     ctx.onPhase?.({ phase: 'warmup' });
     const warm = await warmUp(kernel, ctx.preset, signal);

@@ -53,14 +53,23 @@ export function confidenceCriterion(opts: { targetRel: number; minWindows: numbe
   };
 }
 
-/** Exactly `windows` windows (for benchmarks and tests that want a fixed amount of work). */
-export function fixedWindowsCriterion(windows: number): StoppingCriterion {
+/**
+ * Exactly `windows` windows (for benchmarks and tests that want a fixed
+ * amount of work) — unless the time cap comes first: then it stops there
+ * (not converged, saying how many of the windows it measured), as long as
+ * it has the two windows an uncertainty needs.
+ */
+export function fixedWindowsCriterion(windows: number, capSeconds = Infinity): StoppingCriterion {
   return {
     id: 'fixed-windows',
-    settings: { windows },
-    decide({ windowValues }) {
-      const stop = windowValues.length >= windows;
-      return stop ? { stop, converged: true, reason: `fixed ${windows} windows` } : { stop, converged: false };
+    settings: { windows, ...(Number.isFinite(capSeconds) ? { capSeconds } : {}) },
+    decide({ windowValues, elapsedSeconds }) {
+      const n = windowValues.length;
+      if (n >= windows) return { stop: true, converged: true, reason: `fixed ${windows} windows` };
+      if (elapsedSeconds >= capSeconds && n >= 2) {
+        return { stop: true, converged: false, reason: `reached the time cap of ${capSeconds} s after ${n} of the ${windows} windows asked for` };
+      }
+      return { stop: false, converged: false };
     },
   };
 }

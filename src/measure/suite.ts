@@ -39,7 +39,7 @@ export interface SuiteOptions {
   /** Overrides of the preset's stopping rule. */
   targetRel?: number;
   capSeconds?: number;
-  /** Exactly this many windows per result instead of the confidence target. */
+  /** Exactly this many windows per result instead of the confidence target (the time cap still applies). */
   fixedWindows?: number;
   /** Sample telemetry (default true). */
   telemetry: boolean;
@@ -108,13 +108,10 @@ function explainMatch(m: TelemetryMatch, notes: readonly string[]): TelemetryMat
 }
 
 function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriterion {
-  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows);
-  return confidenceCriterion({
-    targetRel: opts.targetRel ?? preset.targetRel,
-    minWindows: preset.window.minWindows,
-    maxWindows: preset.window.maxWindows,
-    capSeconds: opts.capSeconds ?? preset.capSeconds,
-  });
+  // The time cap always applies, to a fixed number of windows too.
+  const capSeconds = opts.capSeconds ?? preset.capSeconds;
+  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows, capSeconds);
+  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, minWindows: preset.window.minWindows, maxWindows: preset.window.maxWindows, capSeconds });
 }
 
 function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: number): number {

@@ -1,11 +1,10 @@
 /**
  * The CLI end to end, on the built package, spawned as a user runs it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, expectValidReport, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
+import { expectValidReport, removeDir, requireComponent, runCli, runInTerminal, tempDir } from '../helpers.js';
 import { buildFake, fakeLibraryPath, hasCompiler } from '../fixtures/fakes.js';
 
 const dir = tempDir('cli-');
@@ -28,6 +27,9 @@ describe('flopmeter (the built CLI)', () => {
     expect(r.stdout).toMatch(/flopmeter devices/);
     expect(r.stdout).toMatch(/flopmeter probes/);
     expect(r.stdout).toMatch(/Exit codes: 0/);
+    const help = r.stdout.replace(/\s+/g, ' '); // as wrapped to the terminal
+    expect(help).toMatch(/70 internal error/);
+    expect(help).toMatch(/130, 143, 129 stopped by SIGINT \(Ctrl-C\), SIGTERM or SIGHUP/);
     const run = await runCli(['run', '--help']);
     expect(run.stdout).toMatch(/--preset/);
     expect(run.stdout).toMatch(/--threads/);
@@ -170,6 +172,22 @@ describe('flopmeter (the built CLI)', () => {
     expect(brokenReport.results[0]!.reason).toMatch(/CUDA_ERROR_NOT_SUPPORTED \(801\): operation not supported/);
   });
 
+  it('--windows with a time cap: the cap wins, the result says so', async () => {
+    const out = join(dir, 'capped.json');
+    const r = await runCli(['run', '-b', 'cpu', '-p', 'launch-latency', '--preset', 'quick', '--windows', '1000', '--max-seconds', '1', '--no-telemetry', '-o', out]);
+    expect(r.code).toBe(0);
+    const result = readReport(out).results[0]!;
+    expect((result.windows as unknown[]).length).toBeLessThan(1000);
+    expect(result.reason).toMatch(/^did not converge: reached the time cap of 1 s after \d+ of the 1000 windows asked for$/);
+    expect(r.seconds).toBeLessThan(60); // 1000 quick windows would take minutes
+  });
+
+  it('--param for a probe that is not selected: a warning, never silence', async () => {
+    const r = await runCli(['run', '-b', 'cpu', '-p', 'launch-latency', '--preset', 'quick', '--windows', '2', '--no-telemetry', '--param', 'gemm.n=128', '-o', join(dir, 'warned.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('flopmeter: warning: --param gemm.n=128: probe gemm is not selected (--probe launch-latency), so this has no effect');
+  });
+
   describe('bad input: exit 2, a message naming the bad value and the valid ones, nothing run', () => {
     const cases: Array<[string, string[], RegExp]> = [
       ['an unknown backend', ['run', '--backend', 'tpu'], /--backend tpu: unknown backend; valid: cpu, cuda, webgpu/],
@@ -181,6 +199,15 @@ describe('flopmeter (the built CLI)', () => {
       ['an unknown option', ['run', '--frobnicate'], /Unknown argument: frobnicate/],
       ['a bad thread count', ['run', '--threads', '0'], /--threads 0: must be a positive integer/],
       ['an unknown command', ['calibrate'], /Unknown argument: calibrate/],
+      ['a number that is not one, echoed as typed', ['run', '--threads', 'abc'], /--threads abc: must be a positive integer/],
+      ['an empty number', ['run', '--max-seconds', ''], /--max-seconds "": must be a positive number/],
+      ['a number option given twice', ['run', '--threads', '2', '--threads', '3'], /--threads given 2 times \(2, 3\); give it once/],
+      ['more windows than the bound', ['run', '--windows', '1e9', '--max-seconds', '1'], /--windows 1e9: at most 1000/],
+      ['an empty probe list (not "every probe")', ['run', '-p', ''], /--probe "": names nothing; leave --probe out for every one/],
+      ['a probe list of commas', ['run', '-p', ','], /--probe ",": names nothing/],
+      ['an empty backend list', ['run', '-b', ''], /--backend "": names nothing; leave --backend out for every one, or name some \(valid: cpu, cuda, webgpu\)/],
+      ['a parameter given twice', ['run', '-p', 'gemm', '--param', 'gemm.n=128', '--param', 'gemm.n=256'], /--param gemm\.n given twice \(gemm\.n=128, gemm\.n=256\); give every value in one list, e\.g\. gemm\.n=128,256/],
+      ['a parameter named like an object property', ['run', '-p', 'stream', '--param', 'stream.constructor=1'], /probe stream has no parameter "constructor"/],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {
@@ -211,25 +238,17 @@ describe('flopmeter (the built CLI)', () => {
 
   it('on Ctrl-C keeps finished results, marks the unfinished one aborted, writes the report and exits 130', async () => {
     const out = join(dir, 'interrupted.json');
-    // Under a pseudo-terminal (util-linux `script`), as a person runs it: the progress display
-    // shows, and Ctrl-C is the terminal's interrupt character, not a signal sent by the test.
-    const cmd = `${process.execPath} ${BIN} run -b cpu -p stream,launch-latency --preset quick --param stream.op=copy --param stream.n=2^18 --windows 15 -o ${out}`;
-    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
     let pressed = false;
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        output += d.toString();
-        if (!pressed && output.includes('[2/2]')) {
-          pressed = true;
-          setTimeout(() => child.stdin.write('\x03'), 300);
-        }
-      });
-      child.on('close', resolve);
+    const args = ['run', '-b', 'cpu', '-p', 'stream,launch-latency', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^18', '--windows', '15', '-o', out];
+    const { code, output } = await runInTerminal(args, (text, terminal) => {
+      if (!pressed && text.includes('[2/2]')) {
+        pressed = true;
+        setTimeout(() => terminal.type('\x03'), 300);
+      }
     });
     expect(pressed).toBe(true);
     expect(output).toMatch(/\[1\/2\] [^·]+, ~[^·]+ left · cpu0\/stream\/op=copy,dtype=f64,n=262144 · window \d+/); // the progress display
-    expect(output).toMatch(/interrupted: finishing the current step/);
+    expect(output).toMatch(/interrupted \(SIGINT\): finishing the current step/);
     expect(code).toBe(130);
     const report = readReport(out);
     expect(report.status).toBe('interrupted');

@@ -30,4 +30,12 @@ describe('fixed windows', () => {
     expect(c.decide({ windowValues: [1, 2], elapsedSeconds: 0 }).stop).toBe(false);
     expect(c.decide({ windowValues: [1, 2, 3], elapsedSeconds: 0 }).stop).toBe(true);
   });
+
+  it('stops at the time cap first (not converged), once it has the two windows an uncertainty needs', () => {
+    const c = fixedWindowsCriterion(1000, 1);
+    expect(c.decide({ windowValues: [1], elapsedSeconds: 5 }).stop).toBe(false);
+    expect(c.decide({ windowValues: [1, 2], elapsedSeconds: 0.9 }).stop).toBe(false);
+    expect(c.decide({ windowValues: [1, 2], elapsedSeconds: 1 })).toEqual({ stop: true, converged: false, reason: 'reached the time cap of 1 s after 2 of the 1000 windows asked for' });
+    expect(c.settings).toEqual({ windows: 1000, capSeconds: 1 });
+  });
 });

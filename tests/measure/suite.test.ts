@@ -105,6 +105,27 @@ describe('a whole run', () => {
     expectValidReport(await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu'], probes: [], params: [], telemetry: false }));
   });
 
+  for (const phase of ['setup', 'verify'] as const) {
+    it(`marks a result interrupted during ${phase} aborted, never invalid (its output was never computed)`, async () => {
+      const controller = new AbortController();
+      const outcome = await runSuite(
+        options({
+          telemetry: false,
+          probes: [findProbe('stream')!],
+          overrides: [parseOverride('stream.op=copy'), parseOverride('stream.n=2^16')],
+          signal: controller.signal,
+          // As a Ctrl-C or a /probe timeout would: the signal fires while the phase runs.
+          onProgress: (e) => {
+            if (e.type === 'phase' && e.event.phase === phase) controller.abort();
+          },
+        }),
+      );
+      expect(outcome.interrupted).toBe(true);
+      expect(outcome.results.map((r) => [r.status, r.reason])).toEqual([['aborted', 'interrupted before the result was complete']]);
+      expect(outcome.results[0]!.check).toBeNull();
+    });
+  }
+
   it('refuses a size that cannot fit before allocating anything, naming the result and the limit', async () => {
     const started = Date.now();
     const run = runSuite(options({ probes: [findProbe('stream')!], overrides: [parseOverride('stream.n=2^24')], availableMemoryBytes: 2 ** 29 }));

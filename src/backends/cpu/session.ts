@@ -5,7 +5,7 @@
 import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
 import { isUnsupported } from '../../core/probe.js';
 import type { CpuBuildContext, CpuKernelSpec, CpuWasmKernel } from '../../core/kernel.js';
-import { UnavailableError } from '../../core/errors.js';
+import { AbortedError, UnavailableError } from '../../core/errors.js';
 import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
 import { CpuWorkerPool } from './pool.js';
 import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memory.js';
@@ -122,7 +122,9 @@ export class CpuSession implements DeviceSession {
       notes,
       timer: this.capabilities.timer,
       async runOnce() {
-        await pool.window({ minSeconds: 0, minIterations: 1, maxIterations: 1 }, withFollowers);
+        const t = await pool.window({ minSeconds: 0, minIterations: 1, maxIterations: 1 }, withFollowers);
+        // Interrupted before the kernel ran: the output buffer still holds its inputs.
+        if (t.aborted) throw new AbortedError('interrupted before the kernel ran');
         return spec.output(read).slice();
       },
       runWindow(request: WindowRequest): Promise<WindowTiming> {

@@ -44,7 +44,7 @@ export const compareCommand: CommandSpec = {
       .option('by', { type: 'string', describe: 'Split each report into one column per value of this parameter, e.g. engine (then one report is enough, and --baseline may name a value)' })
       .option('force', { type: 'boolean', default: false, describe: 'Compare results whose probe definitions differ (marked as forced)' })
       .option('format', { alias: 'f', type: 'string', choices: FORMATS, describe: 'text (default), md, html or json; default from --out’s extension' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout: atomically (a symlink is followed, the link kept); a FIFO or character device in place; a socket or read-only file is refused' })
       .example('flopmeter compare run.json --by engine --baseline tfjs-wasm', 'one run’s TensorFlow.js engines side by side')
       .example('flopmeter compare before.json after.json', 'faster, slower or no significant difference, per result')
       .example('flopmeter compare node*.json --baseline node1.json -o fleet.html', 'a fleet, one column per report, with charts'),

@@ -16,7 +16,7 @@ export const reportCommand: CommandSpec = {
     y
       .positional('file', { type: 'string', describe: 'A flopmeter JSON report', demandOption: true })
       .option('format', { alias: 'f', type: 'string', choices: FORMATS, describe: 'text (default), md, html, or json (the report in the current schema); default from --out’s extension' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout: atomically (a symlink is followed, the link kept); a FIFO or character device in place; a socket or read-only file is refused' })
       .example('flopmeter report run.json', 'the summary, budgets and provenance on the terminal')
       .example('flopmeter report run.json -o run.html', 'one HTML file with latency, telemetry, roofline and efficiency charts; opens offline'),
   async run(args: { file: string; format?: string; out?: string }, ctx) {

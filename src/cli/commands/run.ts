@@ -8,15 +8,21 @@ import { hostname } from 'node:os';
 import { UsageError, describeError } from '../../core/errors.js';
 import { pushResults } from '../../exporter/push.js';
 import { defaultThreads } from '../../backends/cpu/index.js';
-import { parseOverride } from '../../measure/plan.js';
-import { runSuite } from '../../measure/suite.js';
+import type { ParamOverride } from '../../measure/plan.js';
+import type { Result } from '../../measure/result.js';
+import { runSuite, type SuiteOutcome } from '../../measure/suite.js';
+import type { Backend } from '../../backends/backend.js';
+import { BACKENDS } from '../../backends/index.js';
+import type { AnyProbe, PresetId } from '../../core/probe.js';
 import { buildReport, serializeReport } from '../../report/build.js';
 import { renderSummary } from '../../report/summary.js';
 import { checkWritable, defaultReportPath, writeAtomic } from '../../report/write.js';
 import { ProgressDisplay } from '../progress.js';
-import { selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
+import { givenNames, selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
+import { numberOption } from '../numbers.js';
+import { parseParams } from '../params.js';
 import { ENGINE_IDS } from '../../models/tfjs/engines.js';
-import { EXIT, type CommandSpec } from '../context.js';
+import { EXIT, type CommandContext, type CommandSpec } from '../context.js';
 import { MODEL_PROBES, PROBES } from '../../../probes/index.js';
 
 export interface RunArgs {
@@ -26,24 +32,80 @@ export interface RunArgs {
   engine?: string[];
   preset: string;
   param?: string[];
-  threads?: number;
-  seed: number;
+  // Number options arrive as typed (strings), so that a message can quote them.
+  threads?: string;
+  seed?: string;
   out?: string;
   json: boolean;
-  targetCi?: number;
-  maxSeconds?: number;
-  windows?: number;
+  targetCi?: string;
+  maxSeconds?: string;
+  windows?: string;
   telemetry: boolean;
-  sampleHz?: number;
+  sampleHz?: string;
   push?: string;
   pushJob: string;
   pushInstance?: string;
   progress: boolean;
 }
 
-function positiveNumber(flag: string, v: number | undefined, integer = false): void {
-  if (v === undefined) return;
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UsageError(`${flag} ${v}: must be a positive ${integer ? 'integer' : 'number'}`);
+/**
+ * Most windows --windows may ask for. Why: past a few dozen windows a 95 %
+ * interval barely narrows (the t-quantile is within 0.1 % of the normal one),
+ * and 1000 one-second windows already hold one result for over a quarter of an hour.
+ */
+const MAX_WINDOWS = 1000;
+/** The inputs' seed unless --seed says otherwise. */
+const DEFAULT_SEED = 42;
+/** Most samples a second a GPU sensor is asked for (sensors update at most every millisecond or so). */
+const MAX_SAMPLE_HZ = 1000;
+
+/** The run as the options ask for it, every value checked (UsageError otherwise). */
+interface RunSettings {
+  backends: Backend[];
+  engines: string[];
+  probes: AnyProbe[];
+  preset: PresetId;
+  overrides: ParamOverride[];
+  warnings: string[];
+  threads: number | undefined;
+  seed: number;
+  targetCi: number | undefined;
+  maxSeconds: number | undefined;
+  windows: number | undefined;
+  sampleHz: number | undefined;
+  out: string;
+}
+
+function settingsFrom(args: RunArgs): RunSettings {
+  const backends = selectBackends(givenNames('--backend', args.backend, `valid: ${BACKENDS.map((b) => b.id).join(', ')}`));
+  const engines = selectEngines(givenNames('--engine', args.engine, `valid: ${ENGINE_IDS.join(', ')}`));
+  givenNames('--device', args.device, 'see `flopmeter devices`');
+  // --engine alone means the model probes (only they have engines).
+  const probes = args.probe === undefined && engines.length ? [...MODEL_PROBES] : selectProbes(givenNames('--probe', args.probe, `valid: ${PROBES.map((p) => p.id).join(', ')}`));
+  const { overrides, warnings } = parseParams(args.param, probes);
+  if (engines.length) overrides.push({ probe: null, key: 'engine', values: engines });
+  const settings: RunSettings = {
+    backends,
+    engines,
+    probes,
+    preset: selectPreset(args.preset),
+    overrides,
+    warnings,
+    seed: numberOption('--seed', args.seed, { integer: true, min: 0 }) ?? DEFAULT_SEED,
+    out: args.out ?? defaultReportPath(),
+    threads: numberOption('--threads', args.threads, { integer: true }),
+    targetCi: numberOption('--target-ci', args.targetCi),
+    maxSeconds: numberOption('--max-seconds', args.maxSeconds),
+    windows: numberOption('--windows', args.windows, { integer: true, min: 2, minWhy: 'two are needed for an uncertainty', max: { value: MAX_WINDOWS, why: 'more add nothing to the interval; --max-seconds caps the time in any case' } }),
+    sampleHz: numberOption('--sample-hz', args.sampleHz, { max: { value: MAX_SAMPLE_HZ, why: 'sensors update no faster' } }),
+  };
+  if (args.push !== undefined && !/^https?:\/\/[^/]+/.test(args.push)) throw new UsageError(`--push ${args.push}: expected the Pushgateway's URL, e.g. http://pushgateway:9091`);
+  return settings;
+}
+
+/** A result that says something about the device (an aborted or skipped one does not). */
+function measured(r: Result): boolean {
+  return r.status === 'completed' || r.status === 'invalid' || r.status === 'errored';
 }
 
 export const runCommand: CommandSpec = {
@@ -62,15 +124,15 @@ export const runCommand: CommandSpec = {
       })
       .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
       .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
-      .option('threads', { type: 'number', describe: 'CPU worker threads (default: one per logical CPU)' })
-      .option('seed', { type: 'number', default: 42, describe: 'Seed for the inputs (same seed, same inputs on every machine)' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Report file (default: flopmeter-<UTC time>.json in the current directory)' })
+      .option('threads', { type: 'string', describe: 'CPU worker threads (default: one per logical CPU)' })
+      .option('seed', { type: 'string', describe: `Seed for the inputs (same seed, same inputs on every machine; default ${DEFAULT_SEED})` })
+      .option('out', { alias: 'o', type: 'string', describe: 'Report file (default: flopmeter-<UTC time>.json in the current directory). A file is replaced atomically (a symlink is followed, the link kept); a FIFO or character device is written in place, not atomically; a socket, block device or read-only file is refused' })
       .option('json', { type: 'boolean', default: false, describe: 'Also print the report as JSON on stdout (the summary goes to stderr)' })
-      .option('target-ci', { type: 'number', describe: 'Stop when the 95 % half-width of throughput is within this many per cent (default: the preset’s)' })
-      .option('max-seconds', { type: 'number', describe: 'Time cap on measuring one result, seconds (default: the preset’s)' })
-      .option('windows', { type: 'number', describe: 'Measure exactly this many windows per result instead of stopping on the confidence target' })
+      .option('target-ci', { type: 'string', describe: 'Stop when the 95 % half-width of throughput is within this many per cent (default: the preset’s)' })
+      .option('max-seconds', { type: 'string', describe: 'Time cap on measuring one result, seconds (default: the preset’s); applies to --windows too' })
+      .option('windows', { type: 'string', describe: `Measure this many windows per result (2 to ${MAX_WINDOWS}) instead of stopping on the confidence target; the time cap still applies` })
       .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
-      .option('sample-hz', { type: 'number', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
+      .option('sample-hz', { type: 'string', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
       .option('push', { type: 'string', describe: 'Also push the results to a Prometheus Pushgateway at this URL' })
       .option('push-job', { type: 'string', default: 'flopmeter', describe: 'Pushgateway job label' })
       .option('push-instance', { type: 'string', describe: 'Pushgateway instance label (default: this host name)' })
@@ -81,75 +143,76 @@ export const runCommand: CommandSpec = {
       .example('$0 run -p mlp,transformer --engine tfjs-wasm,tfjs-webgpu', 'model probes on two TensorFlow.js engines')
       .example('$0 run -p cnn --param scenario=single-stream --preset quick', 'one model scenario, every engine'),
   async run(args: RunArgs, ctx) {
-    const backends = selectBackends(splitList(args.backend));
-    const engines = selectEngines(splitList(args.engine));
-    // --engine alone means the model probes (only they have engines).
-    const probes = args.probe === undefined && engines.length ? [...MODEL_PROBES] : selectProbes(splitList(args.probe));
-    const preset = selectPreset(args.preset);
-    const overrides = [...(args.param ?? []).map(parseOverride), ...(engines.length ? [{ probe: null, key: 'engine', values: engines }] : [])];
-    positiveNumber('--threads', args.threads, true);
-    positiveNumber('--target-ci', args.targetCi);
-    positiveNumber('--max-seconds', args.maxSeconds);
-    positiveNumber('--windows', args.windows, true);
-    positiveNumber('--sample-hz', args.sampleHz);
-    if (args.sampleHz !== undefined && args.sampleHz > 1000) throw new UsageError(`--sample-hz ${args.sampleHz}: at most 1000`);
-    if (args.windows !== undefined && args.windows < 2) throw new UsageError(`--windows ${args.windows}: at least 2 are needed for an uncertainty`);
-    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed ${args.seed}: must be a non-negative integer`);
-    const out = args.out ?? defaultReportPath();
-    await checkWritable(out);
-    if (args.push !== undefined && !/^https?:\/\/[^/]+/.test(args.push)) throw new UsageError(`--push ${args.push}: expected the Pushgateway's URL, e.g. http://pushgateway:9091`);
-
-    const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
-    let outcome;
-    try {
-      outcome = await runSuite({
-        backends,
-        explicitBackends: args.backend !== undefined,
-        probes,
-        explicitProbes: args.probe !== undefined,
-        devices: splitList(args.device),
-        allProbes: PROBES,
-        preset,
-        overrides,
-        threads: args.threads ?? defaultThreads(),
-        seed: args.seed,
-        ...(args.targetCi !== undefined ? { targetRel: args.targetCi / 100 } : {}),
-        ...(args.maxSeconds !== undefined ? { capSeconds: args.maxSeconds } : {}),
-        ...(args.windows !== undefined ? { fixedWindows: args.windows } : {}),
-        telemetry: args.telemetry,
-        ...(args.sampleHz !== undefined ? { gpuSampleHz: args.sampleHz } : {}),
-        ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
-        signal: ctx.signal,
-        ...(progress ? { onProgress: progress.handle } : {}),
-      });
-    } finally {
-      progress?.stop();
-    }
+    const settings = settingsFrom(args);
+    await checkWritable(settings.out);
+    for (const w of settings.warnings) ctx.stderr.write(`${w}\n`);
+    if (ctx.signal.aborted) return nothingMeasured(ctx);
+    const outcome = await measureAll(settings, args, ctx);
+    // Nothing to keep: an earlier report at --out is left as it was.
+    if (outcome.interrupted && !outcome.results.some(measured)) return nothingMeasured(ctx);
     const report = await buildReport({
       outcome,
       argv: ctx.argv,
-      seed: args.seed,
-      backends: backends.map((b) => b.id),
-      probes: probes.map((p) => p.id),
-      params: [...(args.param ?? []), ...(engines.length ? [`engine=${engines.join(',')}`] : [])],
+      seed: settings.seed,
+      backends: settings.backends.map((b) => b.id),
+      probes: settings.probes.map((p) => p.id),
+      params: [...(args.param ?? []), ...(settings.engines.length ? [`engine=${settings.engines.join(',')}`] : [])],
       telemetry: args.telemetry,
     });
     const text = serializeReport(report);
-    await writeAtomic(out, text);
+    await writeAtomic(settings.out, text);
     const summaryStream = args.json ? ctx.stderr : ctx.stdout;
     summaryStream.write(`${renderSummary(report.results)}\n`);
-    ctx.stderr.write(`report: ${resolve(out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
+    ctx.stderr.write(`report: ${resolve(settings.out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
     if (args.json) ctx.stdout.write(text);
-    if (args.push) {
-      try {
-        await pushResults({ url: args.push, job: args.pushJob, instance: args.pushInstance ?? hostname() }, report.results);
-        ctx.stderr.write(`pushed ${report.results.length} results to ${args.push} (job ${args.pushJob})\n`);
-      } catch (err) {
-        ctx.stderr.write(`flopmeter: ${describeError(err)} (the report is written)\n`);
-        return outcome.interrupted ? EXIT.INTERRUPTED : EXIT.FAILED_RESULTS;
-      }
-    }
+    const pushed = args.push ? await push(args, report.results, ctx.stderr) : true;
     if (outcome.interrupted) return EXIT.INTERRUPTED;
-    return report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
+    return !pushed || report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
   },
 };
+
+function nothingMeasured(ctx: CommandContext): number {
+  ctx.stderr.write('interrupted before any result was measured: nothing to report (no report written)\n');
+  return EXIT.INTERRUPTED;
+}
+
+/** Runs the suite, with the progress display on a terminal. */
+async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): Promise<SuiteOutcome> {
+  const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
+  try {
+    return await runSuite({
+      backends: s.backends,
+      explicitBackends: args.backend !== undefined,
+      probes: s.probes,
+      explicitProbes: args.probe !== undefined,
+      devices: splitList(args.device),
+      allProbes: PROBES,
+      preset: s.preset,
+      overrides: s.overrides,
+      threads: s.threads ?? defaultThreads(),
+      seed: s.seed,
+      ...(s.targetCi !== undefined ? { targetRel: s.targetCi / 100 } : {}),
+      ...(s.maxSeconds !== undefined ? { capSeconds: s.maxSeconds } : {}),
+      ...(s.windows !== undefined ? { fixedWindows: s.windows } : {}),
+      telemetry: args.telemetry,
+      ...(s.sampleHz !== undefined ? { gpuSampleHz: s.sampleHz } : {}),
+      ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
+      signal: ctx.signal,
+      ...(progress ? { onProgress: progress.handle } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** Pushes the results to the Pushgateway; false (with why on stderr) when that failed. */
+async function push(args: RunArgs, results: Result[], stderr: NodeJS.WritableStream): Promise<boolean> {
+  try {
+    await pushResults({ url: args.push!, job: args.pushJob, instance: args.pushInstance ?? hostname() }, results);
+    stderr.write(`pushed ${results.length} results to ${args.push} (job ${args.pushJob})\n`);
+    return true;
+  } catch (err) {
+    stderr.write(`flopmeter: ${describeError(err)} (the report is written)\n`);
+    return false;
+  }
+}

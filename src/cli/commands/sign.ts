@@ -57,7 +57,7 @@ export const signCommand: CommandSpec = {
     y
       .positional('file', { type: 'string', describe: 'The report to sign (JSON)' })
       .option('key', { alias: 'k', type: 'string', demandOption: true, describe: 'Private key file (PKCS#8 PEM, from `flopmeter keygen`); must not be accessible by group or others' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Write the signed report here (default: rewrite FILE in place, atomically)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Write the signed report here (default: rewrite FILE in place, atomically; a symlink is followed, the link kept; a read-only FILE is refused)' })
       .example('$0 sign flopmeter-20261122-100000.json --key lab-signing.key', 'sign a report in place; an earlier signature is replaced'),
   async run(args: SignArgs, ctx) {
     const key = await readPrivateKey(args.key);
@@ -66,7 +66,7 @@ export const signCommand: CommandSpec = {
     await checkWritable(out, args.out !== undefined ? '--out' : 'report');
     const previous = report.signature;
     const signed = signReport(report, key);
-    await writeAtomic(out, serializeReport(signed));
+    await writeAtomic(out, serializeReport(signed), args.out !== undefined ? '--out' : 'report');
     const replaced = previous ? ` (replacing the signature by key ${previous.keyId} of ${previous.signedAt})` : '';
     ctx.stdout.write(`signed ${out} with key ${signed.signature!.keyId} at ${signed.signature!.signedAt}${replaced}\n`);
     return EXIT.OK;
