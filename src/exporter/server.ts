@@ -27,7 +27,8 @@ import { LatestResults } from './results.js';
 import { Scheduler, type ScheduleEntry } from './schedule.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { telemetryFamilies } from './telemetry-metrics.js';
-import { BasicAuth, type WebConfig } from './web-config.js';
+import { BasicAuth } from './basic-auth.js';
+import type { WebConfig } from './web-config.js';
 
 export interface ExporterOptions {
   host: string;
@@ -272,5 +273,6 @@ export class Exporter {
       this.server.closeAllConnections();
     });
     await this.telemetry.stop();
+    await this.auth.close();
   }
 }

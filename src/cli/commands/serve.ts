@@ -77,6 +77,7 @@ export const serveCommand: CommandSpec = {
     const args = withEnv(given, SPEC);
     const { host, port } = parseListen(args.listen);
     const webConfig = args.webConfigFile ? loadWebConfig(args.webConfigFile) : null;
+    for (const w of webConfig?.warnings ?? []) ctx.stderr.write(`warning: ${w}\n`);
     if (!(args.probeTimeout > 0)) throw new UsageError(`--probe-timeout ${args.probeTimeout}: must be a positive number of seconds`);
     const exporter = await Exporter.start({
       host,
