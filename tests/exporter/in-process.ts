@@ -3,13 +3,13 @@
  * backend and every probe, and reading one sample from an exposition.
  */
 import { cpuBackend } from '../../src/backends/cpu/index.js';
-import type { ExporterOptions } from '../../src/exporter/server.js';
+import { DEFAULT_PROBE_MAX_BYTES, type ExporterOptions } from '../../src/exporter/server.js';
 import { PROBES } from '../../probes/index.js';
 
 /** The real CPU backend on two threads with every probe, the quick preset; loopback on a free port, /probe on. */
 export function exporterOptions(over: Partial<ExporterOptions> = {}): ExporterOptions {
   const measuring = { backends: [cpuBackend], probes: PROBES, threads: 2, seed: 42, preset: 'quick' as const, schedule: [], gpuSampleHz: 20 };
-  const serving = { host: '127.0.0.1', port: 0, webConfig: null, probeEndpoint: true, probeTimeoutSeconds: 60 };
+  const serving = { host: '127.0.0.1', port: 0, webConfig: null, probeEndpoint: true, probeTimeoutSeconds: 60, probeMaxBytes: DEFAULT_PROBE_MAX_BYTES };
   return { ...measuring, ...serving, ...over };
 }
 
