@@ -8,9 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Exporter } from '../../src/exporter/server.js';
 import { exporterOptions, valueOf } from './in-process.js';
+import { waitFor } from './prometheus-tools.js';
 
-/** Enough for reduce at 2^25 floats (256 MiB of host memory by its count), which takes seconds to prepare here. */
-const MAX_BYTES = 300 * 2 ** 20;
+/** Enough for reduce at 2^25 floats (256 MiB by its count), which takes seconds to prepare here, and GEMM at n = 4096 (384 MiB). */
+const MAX_BYTES = 512 * 2 ** 20;
 /** --probe-timeout; requests shorten it through the scraper's timeout header. */
 const TIMEOUT_SECONDS = 10;
 /** A scraper's timeout shorter than preparing that reduce (it leaves half a second): the cut falls in setup. */
@@ -39,7 +40,7 @@ describe('/probe bounded in size, parameters and time', () => {
   it('refuses a size over --probe-max-bytes with a 400 naming the option, before measuring anything', async () => {
     const r = await probe('probe=gemm&backend=cpu&param=gemm.n%3D16384');
     expect(r.status).toBe(400);
-    expect(await r.text()).toMatch(/gemm dtype=f32 n=16384 needs 6\.0 GiB of host memory, over the exporter's --probe-max-bytes 300\.0 MiB/);
+    expect(await r.text()).toMatch(/gemm dtype=f32 n=16384 needs 6\.0 GiB of host memory, over the exporter's --probe-max-bytes 512\.0 MiB/);
     // A preset's sizes count too.
     const full = await probe('probe=stream&backend=cpu&preset=full');
     expect(full.status).toBe(400);
@@ -84,6 +85,29 @@ describe('/probe bounded in size, parameters and time', () => {
     const metrics = await (await fetch(`${exporter.url}/metrics`)).text();
     expect(valueOf(metrics, 'flopmeter_measurements_total{trigger="probe",outcome="timed_out"}')).toBe(1);
     expect(valueOf(metrics, 'flopmeter_measurement_running')).toBe(0);
+  });
+
+  it('answers at its timeout even while one kernel iteration runs on, counting it as running until it ends', async () => {
+    const saved = process.env.FLOPMETER_BLAS;
+    // Flopmeter's own WebAssembly GEMM: one iteration at n = 4096 takes far longer than the timeout here.
+    process.env.FLOPMETER_BLAS = 'none';
+    try {
+      const { value: r, seconds } = await timed(() => probe('probe=gemm&backend=cpu&param=gemm.n%3D4096', { 'X-Prometheus-Scrape-Timeout-Seconds': '4' }));
+      expect(r.status).toBe(200);
+      expect(valueOf(await r.text(), 'probe_success')).toBe(0);
+      // 3.5 s of timeout, 5 s to wind down, and slack for this shared machine.
+      expect(seconds).toBeLessThan(3.5 + 5 + 3);
+      const busy = await probe('probe=launch-latency&backend=cpu');
+      if (busy.status === 429) {
+        expect(await busy.text()).toMatch(/already running \(probe: gemm\)/);
+        const metrics = await (await fetch(`${exporter.url}/metrics`)).text();
+        expect(valueOf(metrics, 'flopmeter_measurement_running')).toBe(1);
+      }
+      await waitFor('the abandoned iteration to end', async () => (valueOf(await (await fetch(`${exporter.url}/metrics`)).text(), 'flopmeter_measurement_running') === 0 ? true : undefined), 90_000);
+    } finally {
+      if (saved === undefined) delete process.env.FLOPMETER_BLAS;
+      else process.env.FLOPMETER_BLAS = saved;
+    }
   });
 
   it('gives back the memory a measurement took', async () => {
