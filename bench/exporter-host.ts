@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { cpuBackend } from '../src/backends/cpu/index.js';
-import { Exporter } from '../src/exporter/server.js';
+import { DEFAULT_PROBE_MAX_BYTES, Exporter } from '../src/exporter/server.js';
 import { PROBES } from '../probes/index.js';
 
 /** The monitor's timer period, ms: it records each period's length, so the delay is a reading less this. */
@@ -20,6 +20,7 @@ const exporter = await Exporter.start({
   backends: [cpuBackend],
   probes: PROBES,
   probeEndpoint: true,
+  probeMaxBytes: DEFAULT_PROBE_MAX_BYTES,
   probeTimeoutSeconds: 120,
   preset: 'quick',
   schedule: [],

@@ -35,6 +35,7 @@ const ELEMENTS_PER_INVOCATION = 16;
 
 export default defineProbe<FmaParams>({
   id: 'fma-peak',
+  source: import.meta.url,
   description: 'Peak multiply-add rate: independent chains y = a·y + b held in registers, 2 FLOP per step.',
   headline: 'flop',
   latencyHeadline: 'p50',

@@ -36,6 +36,7 @@ function tiling(n: number, software: boolean): { BM: number; BN: number; BK: num
 
 export default defineProbe<GemmParams>({
   id: 'gemm',
+  source: import.meta.url,
   description: 'Matrix multiply C = A·B, square n × n, row-major; 2n³ FLOP per iteration.',
   headline: 'flop',
   latencyHeadline: 'p50',

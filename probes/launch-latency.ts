@@ -9,6 +9,7 @@ export type LaunchParams = Record<string, never>;
 
 export default defineProbe<LaunchParams>({
   id: 'launch-latency',
+  source: import.meta.url,
   description: 'Round trip of dispatching a near-empty task to the device and seeing it finish (on the CPU: to every worker thread; on GPUs: submit to completion).',
   headline: 'items',
   latencyHeadline: 'p50',

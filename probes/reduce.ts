@@ -11,6 +11,7 @@ export interface ReduceParams extends Record<string, string | number> {
 
 export default defineProbe<ReduceParams>({
   id: 'reduce',
+  source: import.meta.url,
   description: 'Sum of a float32 array: read bandwidth of a reduction, bytes = 4 per element.',
   headline: 'bytes',
   latencyHeadline: 'p50',

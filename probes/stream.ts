@@ -35,6 +35,7 @@ const MAX_GROUPS = 65535;
 
 export default defineProbe<StreamParams>({
   id: 'stream',
+  source: import.meta.url,
   description: 'STREAM copy, scale, add and triad; bandwidth in bytes as STREAM counts them (no write-allocate traffic).',
   headline: 'bytes',
   latencyHeadline: 'p50',

@@ -15,6 +15,7 @@ const MiB = 2 ** 20;
 
 export default defineProbe<TransferParams>({
   id: 'transfer',
+  source: import.meta.url,
   description: 'Host-to-device and device-to-host copy bandwidth, from pinned and from pageable host memory; bytes copied.',
   headline: 'bytes',
   latencyHeadline: 'p50',

@@ -67,6 +67,13 @@ export interface ProbeImpls<P extends Params> {
 export interface ProbeDefinition<P extends Params = Params> {
   /** Stable identifier, used on the command line and in reports. */
   id: string;
+  /**
+   * The URL of the module whose default export is this probe (its
+   * `import.meta.url`): lets a worker thread compute its inputs and reference,
+   * off the thread that serves the exporter and handles signals. Without it
+   * they are computed on the calling thread.
+   */
+  source?: string;
   /** One sentence: what the probe measures and how work is counted. */
   description: string;
   /** Which counted unit is the headline throughput. */

@@ -11,8 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Backend, DeviceInfo } from '../backends/backend.js';
 import { monotonicNs, sleep } from '../core/clock.js';
 import { UsageError, describeError } from '../core/errors.js';
-import { PRESET_IDS, type AnyProbe, type PresetId } from '../core/probe.js';
-import { parseOverride } from '../measure/plan.js';
+import type { AnyProbe, PresetId } from '../core/probe.js';
 import { HOST_CPU_DEVICE } from '../measure/suite.js';
 import { toolInfo } from '../report/provenance.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
@@ -21,13 +20,15 @@ import { buildInfoFamily } from './build-info.js';
 import { family, type Family } from './family.js';
 import { BusyError, Measurements } from './measurements.js';
 import { indexPage } from './page.js';
+import { parseProbeRequest } from './probe-request.js';
 import { Exposition, negotiate } from './registry.js';
 import { resultFamilies } from './result-metrics.js';
 import { LatestResults } from './results.js';
 import { Scheduler, type ScheduleEntry } from './schedule.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { telemetryFamilies } from './telemetry-metrics.js';
-import { BasicAuth, type WebConfig } from './web-config.js';
+import { BasicAuth } from './basic-auth.js';
+import type { WebConfig } from './web-config.js';
 
 export interface ExporterOptions {
   host: string;
@@ -36,6 +37,8 @@ export interface ExporterOptions {
   backends: readonly Backend[];
   probes: readonly AnyProbe[];
   probeEndpoint: boolean;
+  /** Largest host memory one /probe result may need (its probe's memoryBytes), bytes; a larger size gets a 400. */
+  probeMaxBytes: number;
   /** Longest a /probe or scheduled measurement may run, seconds. */
   probeTimeoutSeconds: number;
   /** Preset of scheduled measurements, and of /probe when it names none. */
@@ -46,6 +49,13 @@ export interface ExporterOptions {
   gpuSampleHz?: number;
   powercapRoot?: string;
 }
+
+/**
+ * Default --probe-max-bytes: 2 GiB admits every probe's quick and standard
+ * sizes on every backend (the largest, standard STREAM on CUDA, needs 1.75 GiB)
+ * and refuses the full preset's and larger sizes, which an operator must allow.
+ */
+export const DEFAULT_PROBE_MAX_BYTES = 2 * 2 ** 30;
 
 /** Samples kept beyond twice the longest measurement, seconds: the idle baseline before it and slack. */
 const RETENTION_MARGIN_SECONDS = 60;
@@ -213,36 +223,21 @@ export class Exporter {
     if (i >= 0) this.scrapeCounts[i]!++;
   }
 
+  /** Blackbox-exporter style: a measurement stays inside the scraper's own timeout when it says what it is. */
+  private probeTimeoutSeconds(req: IncomingMessage): number {
+    const scrapeTimeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
+    const max = this.opts.probeTimeoutSeconds;
+    return Number.isFinite(scrapeTimeout) && scrapeTimeout > 1 ? Math.min(max, scrapeTimeout - 0.5) : max;
+  }
+
   private async probe(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const o = this.opts;
     if (!o.probeEndpoint) return send(res, 404, 'the /probe endpoint is off: start flopmeter serve with --enable-probe-endpoint\n');
-    const list = (name: string): string[] => url.searchParams.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-    const names = list('probe');
-    const validProbes = o.probes.map((p) => p.id);
-    if (names.length === 0) return send(res, 400, `probe=... is required; valid: ${validProbes.join(', ')}\n`);
-    const badProbe = names.filter((n) => !validProbes.includes(n));
-    if (badProbe.length) return send(res, 400, `unknown probe ${badProbe.join(', ')}; valid: ${validProbes.join(', ')}\n`);
-    const backendNames = list('backend');
-    const validBackends = o.backends.map((b) => b.id);
-    const badBackend = backendNames.filter((n) => !validBackends.includes(n as never));
-    if (badBackend.length) return send(res, 400, `unknown backend ${badBackend.join(', ')}; valid: ${validBackends.join(', ')}\n`);
-    const preset = (url.searchParams.get('preset') ?? o.preset) as PresetId;
-    if (!PRESET_IDS.includes(preset)) return send(res, 400, `unknown preset ${preset}; valid: ${PRESET_IDS.join(', ')}\n`);
-    // Blackbox-exporter style: stay inside the scraper's own timeout when it says what it is.
-    const scrapeTimeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
-    const timeoutSeconds = Number.isFinite(scrapeTimeout) && scrapeTimeout > 1 ? Math.min(o.probeTimeoutSeconds, scrapeTimeout - 0.5) : o.probeTimeoutSeconds;
     const t0 = performance.now();
     let outcome;
     try {
-      outcome = await this.measurements.run({
-        probes: names.map((n) => o.probes.find((p) => p.id === n)!),
-        backends: backendNames.length ? o.backends.filter((b) => backendNames.includes(b.id)) : [...o.backends],
-        devices: list('device'),
-        preset,
-        overrides: url.searchParams.getAll('param').map(parseOverride),
-        timeoutSeconds,
-        trigger: 'probe',
-      });
+      const request = parseProbeRequest(url.searchParams, { probes: o.probes, backends: o.backends, preset: o.preset, maxBytes: o.probeMaxBytes });
+      outcome = await this.measurements.run({ ...request, timeoutSeconds: this.probeTimeoutSeconds(req), trigger: 'probe' });
     } catch (err) {
       if (err instanceof BusyError) return send(res, 429, `${err.message}; try again later\n`, { 'Retry-After': String(err.retryAfterSeconds) });
       if (err instanceof UsageError) return send(res, 400, `${err.message}\n`);
@@ -272,5 +267,6 @@ export class Exporter {
       this.server.closeAllConnections();
     });
     await this.telemetry.stop();
+    await this.auth.close();
   }
 }

@@ -8,20 +8,22 @@
  *   basic_auth_users:
  *     alice: $2y$10$...        # bcrypt hash (htpasswd -B)
  *
- * Passwords are checked with bcrypt; a password already checked is remembered
- * (by its SHA-256) so that scrapes do not pay bcrypt's cost every time, as the
- * exporter-toolkit does.
+ * Passwords are checked by BasicAuth (basic-auth.ts). What is accepted but
+ * probably not meant (a TLS key anyone may read, a hash no password can match,
+ * a file that configures nothing) comes back as warnings for the start-up log.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { parse } from 'yaml';
 import { UsageError, describeError } from '../core/errors.js';
+import { BCRYPT_HASH } from './basic-auth.js';
 
 export interface WebConfig {
   tls: { cert: Buffer; key: Buffer; ca?: Buffer; requestClientCert: boolean } | null;
+  /** Bcrypt hash by user name. */
   users: Map<string, string>;
+  /** What the file allows but probably does not mean, one line each, for stderr at start. */
+  warnings: string[];
 }
 
 const KNOWN_TOP = ['tls_server_config', 'basic_auth_users', 'http_server_config'];
@@ -39,63 +41,51 @@ export function loadWebConfig(path: string): WebConfig {
   const d = doc as Record<string, unknown>;
   const unknown = Object.keys(d).filter((k) => !KNOWN_TOP.includes(k));
   if (unknown.length) throw new UsageError(`--web-config-file ${path}: unknown key ${unknown.join(', ')} (known: ${KNOWN_TOP.join(', ')})`);
+  const warnings: string[] = [];
+  const tls = d.tls_server_config === undefined || d.tls_server_config === null ? null : loadTls(path, d.tls_server_config, warnings);
+  const users = loadUsers(path, d.basic_auth_users, warnings);
+  if (!tls && users.size === 0) warnings.push(`--web-config-file ${path}: configures neither TLS nor basic_auth_users: serving plain HTTP without authentication`);
+  return { tls, users, warnings };
+}
+
+function loadTls(path: string, value: unknown, warnings: string[]): NonNullable<WebConfig['tls']> {
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--web-config-file ${path}: tls_server_config must be a mapping`);
+  const t = value as Record<string, unknown>;
+  const bad = Object.keys(t).filter((k) => !KNOWN_TLS.includes(k));
+  if (bad.length) throw new UsageError(`--web-config-file ${path}: unknown key tls_server_config.${bad.join(', ')}`);
   const base = dirname(resolve(path));
-  const file = (key: string, value: unknown): Buffer => {
-    if (typeof value !== 'string' || value === '') throw new UsageError(`--web-config-file ${path}: tls_server_config.${key} must be a file path`);
+  const file = (key: string, name: unknown): Buffer => {
+    if (typeof name !== 'string' || name === '') throw new UsageError(`--web-config-file ${path}: tls_server_config.${key} must be a file path`);
     try {
-      return readFileSync(resolve(base, value));
+      return readFileSync(resolve(base, name));
     } catch (err) {
       throw new UsageError(`--web-config-file ${path}: tls_server_config.${key}: ${describeError(err)}`);
     }
   };
-  let tls: WebConfig['tls'] = null;
-  if (d.tls_server_config !== undefined && d.tls_server_config !== null) {
-    const t = d.tls_server_config as Record<string, unknown>;
-    const bad = Object.keys(t).filter((k) => !KNOWN_TLS.includes(k));
-    if (bad.length) throw new UsageError(`--web-config-file ${path}: unknown key tls_server_config.${bad.join(', ')}`);
-    const clientAuth = String(t.client_auth_type ?? 'NoClientCert');
-    tls = {
-      cert: file('cert_file', t.cert_file),
-      key: file('key_file', t.key_file),
-      ...(t.client_ca_file ? { ca: file('client_ca_file', t.client_ca_file) } : {}),
-      requestClientCert: clientAuth !== 'NoClientCert',
-    };
-  }
-  const users = new Map<string, string>();
-  if (d.basic_auth_users !== undefined && d.basic_auth_users !== null) {
-    if (typeof d.basic_auth_users !== 'object' || Array.isArray(d.basic_auth_users)) throw new UsageError(`--web-config-file ${path}: basic_auth_users must map user names to bcrypt hashes`);
-    for (const [user, hash] of Object.entries(d.basic_auth_users as Record<string, unknown>)) {
-      if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d\d\$/.test(hash)) throw new UsageError(`--web-config-file ${path}: basic_auth_users.${user} is not a bcrypt hash`);
-      users.set(user, hash);
-    }
-  }
-  return { tls, users };
+  const cert = file('cert_file', t.cert_file);
+  const key = file('key_file', t.key_file);
+  const keyPath = resolve(base, String(t.key_file));
+  // Others' read bit: any local user can take the server's identity.
+  if (statSync(keyPath).mode & 0o004) warnings.push(`--web-config-file ${path}: tls_server_config.key_file ${keyPath} is readable by every user (chmod o-r it)`);
+  const clientAuth = String(t.client_auth_type ?? 'NoClientCert');
+  return {
+    cert,
+    key,
+    ...(t.client_ca_file ? { ca: file('client_ca_file', t.client_ca_file) } : {}),
+    requestClientCert: clientAuth !== 'NoClientCert',
+  };
 }
 
-export class BasicAuth {
-  private readonly verified = new Set<string>();
-
-  constructor(private readonly users: Map<string, string>) {}
-
-  get enabled(): boolean {
-    return this.users.size > 0;
+function loadUsers(path: string, value: unknown, warnings: string[]): Map<string, string> {
+  const users = new Map<string, string>();
+  if (value === undefined || value === null) return users;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--web-config-file ${path}: basic_auth_users must map user names to bcrypt hashes`);
+  for (const [user, hash] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d\d\$/.test(hash)) throw new UsageError(`--web-config-file ${path}: basic_auth_users.${user} is not a bcrypt hash`);
+    if (!BCRYPT_HASH.test(hash)) {
+      warnings.push(`--web-config-file ${path}: basic_auth_users.${user}: malformed bcrypt hash (expected $2a$, $2b$ or $2y$, a cost from 04 to 31 and 53 characters of salt and hash): no password can match it`);
+    }
+    users.set(user, hash);
   }
-
-  /** Whether an Authorization header carries a valid user and password. */
-  async check(header: string | undefined): Promise<boolean> {
-    if (!this.enabled) return true;
-    const m = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(header ?? '');
-    if (!m) return false;
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return false;
-    const user = decoded.slice(0, colon);
-    const hash = this.users.get(user);
-    if (!hash) return false;
-    const key = createHash('sha256').update(`${user}\u0000${decoded.slice(colon + 1)}\u0000${hash}`).digest('hex');
-    if (this.verified.has(key)) return true;
-    const ok = await bcrypt.compare(decoded.slice(colon + 1), hash);
-    if (ok) this.verified.add(key);
-    return ok;
-  }
+  return users;
 }

@@ -20,7 +20,8 @@ import type { LatencySummary, Result, WindowRecord } from './result.js';
 import type { StoppingCriterion, StoppingDecision } from './stopping.js';
 import { summarize, type SummaryInput } from './summarize.js';
 import { summarizeTelemetry, throttleNames } from './telemetry-summary.js';
-import { verify } from './verify.js';
+import { prepareInputs } from './prepare.js';
+import { verifyYielding } from './verify.js';
 
 /** Never stop a window for its iteration count: only time stops it. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
@@ -144,8 +145,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
   try {
     throwIfAborted(signal);
     ctx.onPhase?.({ phase: 'setup' });
-    const inputs = probe.inputs(ctx.seed, params);
-    const reference = await probe.reference(inputs, params);
+    const { inputs, reference } = await prepareInputs(probe, params, ctx.seed, signal);
     throwIfAborted(signal);
     kernel = await session.prepare(probe, params, inputs);
     result.engine = kernel.engine;
@@ -156,7 +156,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     const output = await kernel.runOnce();
     // An interruption may have cut the run short: its output says nothing about the device.
     throwIfAborted(signal);
-    result.check = verify(output, reference, probe.tolerance(params));
+    result.check = await verifyYielding(output, reference, probe.tolerance(params), signal);
     if (!result.check.passed) {
       const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
       return { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` };

@@ -7,42 +7,13 @@
  * Then every PromQL expression of every dashboard is evaluated through
  * Prometheus's HTTP API, template variables substituted, and must return data.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeLibraryPath, hasCompiler } from '../fixtures/fakes.js';
-import { BIN, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
-import { freePort, hasCommand, startDaemon, waitFor, type Daemon } from '../exporter/prometheus-tools.js';
+import { removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
+import { freePort, hasCommand, startDaemon, startServe, waitFor, type Daemon, type ServeDaemon } from '../exporter/prometheus-tools.js';
 import { loadDashboards, previewDashboard, substitute } from '../../scripts/dashboard-preview.js';
-
-interface Exporter {
-  url: string;
-  instance: string;
-  process: ChildProcess;
-  output: () => string;
-}
-
-/** Starts `flopmeter serve` on a free loopback port and waits for it to say where it listens. */
-async function startExporter(args: string[], env: Record<string, string>): Promise<Exporter> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await waitFor('flopmeter serve to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`flopmeter serve exited ${child.exitCode}: ${out}`);
-    return /flopmeter exporter on (https?:\/\/[^\s]+)/.exec(out)?.[1];
-  });
-  return { url, instance: url.replace(/^https?:\/\//, ''), process: child, output: () => out };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('close', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 interface VectorSample {
   metric: Record<string, string>;
@@ -64,8 +35,8 @@ const GPU_ENV = (dir: string, watts: number): Record<string, string> => ({
 
 describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
   let dir = '';
-  let nodeA: Exporter | undefined;
-  let nodeB: Exporter | undefined;
+  let nodeA: ServeDaemon | undefined;
+  let nodeB: ServeDaemon | undefined;
   let pushgateway: Daemon | undefined;
   let prometheus: Daemon | undefined;
   let ready = false;
@@ -75,9 +46,9 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
     dir = tempDir('prom-e2e-');
     const [pushPort, promPort] = [await freePort(), await freePort()];
     [nodeA, nodeB, pushgateway] = await Promise.all([
-      startExporter(['--enable-probe-endpoint', '--backend', 'cuda', '--sample-hz', '20'], GPU_ENV(dir, 250)),
+      startServe(['--enable-probe-endpoint', '--backend', 'cuda', '--sample-hz', '20'], GPU_ENV(dir, 250)),
       // Node B measures on a schedule (its first run 5 s after start) and answers Prometheus's /probe job.
-      startExporter(['--enable-probe-endpoint', '--backend', 'cuda', '--schedule', 'launch-latency every 1m'], GPU_ENV(dir, 400)),
+      startServe(['--enable-probe-endpoint', '--backend', 'cuda', '--schedule', 'launch-latency every 1m'], GPU_ENV(dir, 400)),
       startDaemon('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${pushPort}`], pushPort, '/-/ready'),
     ]);
     const config = {
@@ -101,8 +72,7 @@ describe('a real Prometheus scraping two exporters and a Pushgateway', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([nodeA, nodeB].filter((x): x is Exporter => x !== undefined).map((x) => stop(x.process)));
-    await Promise.all([prometheus, pushgateway].filter((x): x is Daemon => x !== undefined).map((x) => x.stop()));
+    await Promise.all([nodeA, nodeB, prometheus, pushgateway].filter((x): x is Daemon => x !== undefined).map((x) => x.stop()));
     if (dir) removeDir(dir);
   });
 

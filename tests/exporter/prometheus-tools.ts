@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { BIN } from '../helpers.js';
 
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -51,22 +52,48 @@ export interface Daemon {
   stop: () => Promise<void>;
 }
 
-/** Starts a server process and waits until `readyPath` on its port answers 200. */
-export async function startDaemon(command: string, args: string[], port: number, readyPath: string): Promise<Daemon> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A child process with its output collected, and a way to stop it with SIGTERM. */
+function launch(command: string, args: string[], env?: Record<string, string>): Omit<Daemon, 'url'> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('close', () => resolve());
       child.kill('SIGTERM');
     });
+  return { process: child, output: () => out, stop };
+}
+
+/** A `flopmeter serve` process; `instance` is its host:port, as Prometheus labels it. */
+export interface ServeDaemon extends Daemon {
+  instance: string;
+}
+
+/** Starts the built `flopmeter serve` on a free loopback port and waits for it to say where it listens. */
+export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeDaemon> {
+  const d = launch(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], env);
+  try {
+    const url = await waitFor('flopmeter serve to listen', async () => {
+      if (d.process.exitCode !== null) throw new Error(`flopmeter serve exited ${d.process.exitCode}: ${d.output()}`);
+      return /flopmeter exporter on (https?:\/\/[^\s]+)/.exec(d.output())?.[1];
+    });
+    return { url, instance: url.replace(/^https?:\/\//, ''), ...d };
+  } catch (err) {
+    await d.stop();
+    throw err;
+  }
+}
+
+/** Starts a server process and waits until `readyPath` on its port answers 200. */
+export async function startDaemon(command: string, args: string[], port: number, readyPath: string): Promise<Daemon> {
+  const { process: child, output, stop } = launch(command, args);
+  const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${command} on ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${command} exited: ${out.slice(-2000)}`);
+      if (child.exitCode !== null) throw new Error(`${command} exited: ${output().slice(-2000)}`);
       const r = await fetch(`${url}${readyPath}`);
       return r.ok ? true : undefined;
     });
@@ -74,5 +101,5 @@ export async function startDaemon(command: string, args: string[], port: number,
     await stop();
     throw err;
   }
-  return { url, process: child, output: () => out, stop };
+  return { url, process: child, output, stop };
 }

@@ -1,48 +1,17 @@
 /**
  * The exporter in-process over real HTTP(S): telemetry from the fake NVML
  * (loaded through FLOPMETER_NVML by the real FFI code), measurements on the
- * real CPU backend, promtool linting what it serves, TLS with a certificate
- * openssl makes, and basic auth with bcrypt hashes.
+ * real CPU backend, promtool linting what it serves (TLS and basic auth:
+ * server-auth.test.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpuBackend } from '../../src/backends/cpu/index.js';
-import { Exporter, type ExporterOptions } from '../../src/exporter/server.js';
-import { loadWebConfig } from '../../src/exporter/web-config.js';
-import { PROBES } from '../../probes/index.js';
+import { Exporter } from '../../src/exporter/server.js';
 import { fakePath, hasCompiler } from '../fixtures/fakes.js';
-import { removeDir, requireComponent, tempDir } from '../helpers.js';
+import { requireComponent } from '../helpers.js';
+import { exporterOptions as options, valueOf } from './in-process.js';
 import { hasCommand, promtoolCheck } from './prometheus-tools.js';
-
-function options(over: Partial<ExporterOptions> = {}): ExporterOptions {
-  return {
-    host: '127.0.0.1',
-    port: 0,
-    webConfig: null,
-    backends: [cpuBackend],
-    probes: PROBES,
-    probeEndpoint: true,
-    probeTimeoutSeconds: 60,
-    preset: 'quick',
-    schedule: [],
-    threads: 2,
-    seed: 42,
-    gpuSampleHz: 20,
-    ...over,
-  };
-}
-
-/** A sample's value in a text exposition, or undefined. */
-function valueOf(body: string, series: string): number | undefined {
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('flopmeter serve, in-process with a fake NVML', () => {
   let exporter: Exporter;
@@ -206,60 +175,5 @@ describe('flopmeter serve, in-process with a fake NVML', () => {
     const post = await fetch(`${exporter.url}/metrics`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
-  });
-});
-
-describe('flopmeter serve behind TLS and basic auth, probe endpoint off', () => {
-  let dir = '';
-  let exporter: Exporter | undefined;
-  let ca: Buffer;
-
-  beforeAll(async () => {
-    if (!hasCommand('openssl')) return;
-    dir = tempDir('tls-');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt')], { stdio: 'ignore' });
-    ca = readFileSync(join(dir, 'server.crt'));
-    writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape-me', 4)}\n`);
-    exporter = await Exporter.start(options({ webConfig: loadWebConfig(join(dir, 'web.yml')), probeEndpoint: false }));
-  });
-  afterAll(async () => {
-    await exporter?.stop();
-    removeDir(dir);
-  });
-
-  const get = (path: string, auth?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
-    new Promise((resolve, reject) => {
-      const req = request(`${exporter!.url}${path}`, { ca, headers: auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-
-  it('serves HTTPS with the configured certificate, and asks for credentials', async (ctx) => {
-    requireComponent(ctx, hasCommand('openssl'), 'openssl');
-    expect(exporter!.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const anon = await get('/metrics');
-    expect(anon.status).toBe(401);
-    expect(anon.headers['www-authenticate']).toBe('Basic realm="flopmeter"');
-    expect((await get('/metrics', 'prometheus:wrong')).status).toBe(401);
-    const ok = await get('/metrics', 'prometheus:scrape-me');
-    expect(ok.status).toBe(200);
-    expect(ok.body).toContain('flopmeter_build_info');
-  });
-
-  it('refuses plain HTTP on the TLS port', async (ctx) => {
-    requireComponent(ctx, hasCommand('openssl'), 'openssl');
-    // Node's TLS server closes a connection that does not start with a TLS handshake.
-    await expect(fetch(exporter!.url.replace('https:', 'http:') + '/metrics')).rejects.toThrow(/fetch failed/);
-  });
-
-  it('keeps /probe off unless enabled', async (ctx) => {
-    requireComponent(ctx, hasCommand('openssl'), 'openssl');
-    const r = await get('/probe?probe=stream', 'prometheus:scrape-me');
-    expect(r.status).toBe(404);
-    expect(r.body).toMatch(/--enable-probe-endpoint/);
   });
 });

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BasicAuth, loadWebConfig } from '../../src/exporter/web-config.js';
+import { loadWebConfig } from '../../src/exporter/web-config.js';
 import { removeDir, tempDir } from '../helpers.js';
 
 const dirs: string[] = [];
@@ -17,8 +17,6 @@ function configFile(text: string, files: Record<string, string> = {}): string {
   return path;
 }
 
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
 describe('loadWebConfig (exporter-toolkit format)', () => {
   it('reads TLS files relative to the config file and bcrypt users', () => {
     const hash = bcrypt.hashSync('s3cret', 4);
@@ -30,8 +28,28 @@ describe('loadWebConfig (exporter-toolkit format)', () => {
     expect(c.users.get('alice')).toBe(hash);
   });
 
-  it('accepts an empty file (no TLS, no users)', () => {
-    expect(loadWebConfig(configFile(''))).toEqual({ tls: null, users: new Map() });
+  it('accepts an empty file (no TLS, no users), with a warning that it serves plain HTTP to anyone', () => {
+    const c = loadWebConfig(configFile(''));
+    expect(c.tls).toBeNull();
+    expect(c.users.size).toBe(0);
+    expect(c.warnings).toEqual([expect.stringMatching(/web\.yml: configures neither TLS nor basic_auth_users: serving plain HTTP without authentication/)]);
+  });
+
+  it('warns of a TLS key every user may read, and of a bcrypt hash no password can match', () => {
+    const good = bcrypt.hashSync('s3cret', 4);
+    const text = `tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  alice: ${good}\n  bob: ${good.slice(0, -1)}\n  carol: $2b$99$${good.slice(7)}\n`;
+    const path = configFile(text, { 'tls.crt': 'CERT', 'tls.key': 'KEY' });
+    const key = join(path, '..', 'tls.key');
+    chmodSync(key, 0o644);
+    const open = loadWebConfig(path);
+    expect(open.warnings).toHaveLength(3);
+    expect(open.warnings[0]).toMatch(/tls_server_config\.key_file .*tls\.key is readable by every user/);
+    expect(open.warnings[1]).toMatch(/basic_auth_users\.bob: malformed bcrypt hash/);
+    expect(open.warnings[2]).toMatch(/basic_auth_users\.carol: malformed bcrypt hash/);
+    // The well-formed hash and a key only its owner (and group) may read: nothing to say.
+    chmodSync(key, 0o640);
+    writeFileSync(path, `tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  alice: ${good}\n`);
+    expect(loadWebConfig(path).warnings).toEqual([]);
   });
 
   it('names the file and the key in every error', () => {
@@ -42,28 +60,5 @@ describe('loadWebConfig (exporter-toolkit format)', () => {
     expect(() => loadWebConfig(configFile('- a\n- b\n'))).toThrow(/expected a mapping/);
     expect(() => loadWebConfig(configFile('a: [\n'))).toThrow(/web\.yml/);
     expect(() => loadWebConfig('/nonexistent/web.yml')).toThrow(/\/nonexistent\/web\.yml/);
-  });
-});
-
-describe('BasicAuth', () => {
-  it('lets everyone in when no users are configured', async () => {
-    expect(await new BasicAuth(new Map()).check(undefined)).toBe(true);
-  });
-
-  it('checks user and password against the bcrypt hash', async () => {
-    const auth = new BasicAuth(new Map([['alice', bcrypt.hashSync('s3cret', 4)]]));
-    expect(await auth.check(basic('alice', 's3cret'))).toBe(true);
-    // Again, from the verified cache.
-    expect(await auth.check(basic('alice', 's3cret'))).toBe(true);
-    expect(await auth.check(basic('alice', 'wrong'))).toBe(false);
-    expect(await auth.check(basic('mallory', 's3cret'))).toBe(false);
-    expect(await auth.check(undefined)).toBe(false);
-    expect(await auth.check('Bearer abc')).toBe(false);
-    expect(await auth.check(`Basic ${Buffer.from('no-colon').toString('base64')}`)).toBe(false);
-  });
-
-  it('accepts passwords containing colons (only the first colon separates the user)', async () => {
-    const auth = new BasicAuth(new Map([['bob', bcrypt.hashSync('a:b:c', 4)]]));
-    expect(await auth.check(basic('bob', 'a:b:c'))).toBe(true);
   });
 });

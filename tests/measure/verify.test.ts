@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verify } from '../../src/measure/verify.js';
+import { AbortedError } from '../../src/core/errors.js';
+import { verify, verifyYielding } from '../../src/measure/verify.js';
 
 describe('verification against the float64 reference', () => {
   const ref = { values: Float64Array.of(1, -2, 4) };
@@ -30,5 +31,28 @@ describe('verification against the float64 reference', () => {
     expect(verify(Float64Array.of(1, -2, Infinity), ref, 1)).toMatchObject({ passed: false, maxRelError: null });
     expect(verify(Float64Array.of(1, -2), ref, 1)).toMatchObject({ passed: false, compared: 0 });
     expect(verify(new Float64Array(2), { values: Float64Array.of(1), indices: Uint32Array.of(7) }, 1).passed).toBe(false);
+  });
+});
+
+describe('verification in slices (the event loop served between them)', () => {
+  const n = 3_000_000;
+  const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+  const output = Float32Array.from(values);
+
+  it('gives the same verdict as verify, through several slices', async () => {
+    const c = await verifyYielding(output, { values }, 1e-6, new AbortController().signal);
+    expect(c).toEqual(verify(output, { values }, 1e-6));
+    expect(c.compared).toBe(n);
+    expect(c.maxRelError).toBeGreaterThan(0);
+    output[n - 1] = NaN;
+    expect(await verifyYielding(output, { values }, 1, new AbortController().signal)).toMatchObject({ passed: false, maxRelError: null, compared: n });
+  });
+
+  it('stops between slices when interrupted', async () => {
+    const controller = new AbortController();
+    const pending = verifyYielding(output, { values }, 1, controller.signal);
+    // After the first slice, when the loop gets a turn.
+    setImmediate(() => controller.abort());
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
   });
 });

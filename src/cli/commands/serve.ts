@@ -4,8 +4,9 @@
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
+import { formatBytes } from '../../core/units.js';
 import { PROBES } from '../../../probes/index.js';
-import { Exporter } from '../../exporter/server.js';
+import { DEFAULT_PROBE_MAX_BYTES, Exporter } from '../../exporter/server.js';
 import { parseSchedule } from '../../exporter/schedule.js';
 import { loadWebConfig } from '../../exporter/web-config.js';
 import { selectBackends, selectPreset, splitList } from '../select.js';
@@ -24,6 +25,7 @@ const SPEC: Parameters<typeof withEnv>[1] = {
   'web-config-file': { kind: 'string' },
   'enable-probe-endpoint': { kind: 'boolean', default: false },
   'probe-timeout': { kind: 'number', default: 120 },
+  'probe-max-bytes': { kind: 'string' },
   schedule: { kind: 'string' },
   preset: { kind: 'string', default: 'quick' },
   backend: { kind: 'list' },
@@ -37,6 +39,7 @@ interface ServeArgs {
   webConfigFile?: string;
   enableProbeEndpoint: boolean;
   probeTimeout: number;
+  probeMaxBytes?: string;
   schedule?: string;
   preset: string;
   backend?: string[];
@@ -53,6 +56,16 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
+const BYTE_SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** "2147483648", "2Gi", "1.5GiB" or "500M" as bytes. */
+export function parseBytes(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(k|M|G|T|Ki|Mi|Gi|Ti)?B?$/.exec(text.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * BYTE_SUFFIX[m[2] ?? '']!) : NaN;
+  if (!(bytes > 0)) throw new UsageError(`${flag} ${text}: expected a positive number of bytes, e.g. 2147483648, 2Gi or 500M`);
+  return bytes;
+}
+
 export const serveCommand: CommandSpec = {
   command: 'serve',
   describe: 'Run the Prometheus exporter: device telemetry and probe results at /metrics, measurements on demand at /probe',
@@ -62,6 +75,10 @@ export const serveCommand: CommandSpec = {
       .option('web-config-file', { type: 'string', describe: 'TLS and basic-auth configuration, in the Prometheus exporter-toolkit format' })
       .option('enable-probe-endpoint', { type: 'boolean', describe: 'Serve /probe?probe=...&backend=...&preset=... (measures on demand, one at a time) [default: false]' })
       .option('probe-timeout', { type: 'number', describe: 'Longest one measurement (/probe or scheduled) may run, seconds [default: 120]' })
+      .option('probe-max-bytes', {
+        type: 'string',
+        describe: `Largest host memory one /probe result may need (inputs, outputs, reference); larger sizes get 400. Bytes, or with k/M/G or Ki/Mi/Gi [default: ${formatBytes(DEFAULT_PROBE_MAX_BYTES).replace(' ', '')}]`,
+      })
       .option('schedule', { type: 'string', describe: 'Measure in the background, e.g. "stream,gemm every 15m; reduce every 1h"' })
       .option('preset', { type: 'string', describe: 'Preset of scheduled measurements, and of /probe requests that name none [default: quick]' })
       .option('backend', { alias: 'b', type: 'string', array: true, describe: 'Backends to measure on [default: every available one]' })
@@ -77,6 +94,7 @@ export const serveCommand: CommandSpec = {
     const args = withEnv(given, SPEC);
     const { host, port } = parseListen(args.listen);
     const webConfig = args.webConfigFile ? loadWebConfig(args.webConfigFile) : null;
+    for (const w of webConfig?.warnings ?? []) ctx.stderr.write(`warning: ${w}\n`);
     if (!(args.probeTimeout > 0)) throw new UsageError(`--probe-timeout ${args.probeTimeout}: must be a positive number of seconds`);
     const exporter = await Exporter.start({
       host,
@@ -86,6 +104,7 @@ export const serveCommand: CommandSpec = {
       probes: PROBES,
       probeEndpoint: args.enableProbeEndpoint,
       probeTimeoutSeconds: args.probeTimeout,
+      probeMaxBytes: args.probeMaxBytes === undefined ? DEFAULT_PROBE_MAX_BYTES : parseBytes('--probe-max-bytes', args.probeMaxBytes),
       preset: selectPreset(args.preset),
       schedule: args.schedule ? parseSchedule(args.schedule, PROBES.map((p) => p.id)) : [],
       ...(args.threads ? { threads: args.threads } : {}),
