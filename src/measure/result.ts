@@ -156,8 +156,10 @@ export interface Result {
   backend: string;
   device: string;
   engine: string | null;
-  /** sha256 over the probe's parameters, work formula, reference, tolerance and kernel; equal hashes = comparable. */
+  /** sha256 over the probe's declared definition, parameters, counted work, tolerance and kernel source (measure/definition.ts); equal hashes = comparable. */
   definitionHash: string | null;
+  /** The scheme definitionHash was computed by (DEFINITION_SCHEME); absent in reports of scheme 1, whose hashes depended on the build. */
+  definitionScheme?: number;
   status: ResultStatus;
   /** Why the status is not "completed". */
   reason: string | null;
