@@ -133,6 +133,8 @@ export interface TelemetrySummary {
   /** Min/mean/max of each series over the windows. */
   quantities: QuantitySummary[];
   throttleReasons: string[];
+  /** Every throttle-reason bit seen over the windows, as 16 hex digits ("0x…"): exact for all 64 bits. Absent in older reports. */
+  throttleMask?: string;
   /** Samples per second achieved, per sampler. */
   sampleRateHz: Record<string, number>;
   /** Fraction of the measured time the energy sensor observed (1 for an accumulating counter). */
