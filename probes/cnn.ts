@@ -18,6 +18,7 @@ const convBnRelu = (filters: number, stride: number): Layer[] => [
 
 export default defineModelProbe({
   id: 'cnn',
+  version: 1,
   description: 'ResNet-style residual blocks (conv 3×3, batch norm, ReLU, residual) on image × image × 3 inputs through TensorFlow.js.',
   params: {
     image: { description: 'input height and width, pixels (3 channels)', integer: { min: 8, max: 1024, multipleOf: 4 } },

@@ -36,6 +36,11 @@ const ELEMENTS_PER_INVOCATION = 16;
 export default defineProbe<FmaParams>({
   id: 'fma-peak',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'flop = 2·n·k; items = n',
+    reference: 'closed form of k steps of y = a·y + b from y = x: 1 + a^k·(x − 1) in float64 (f32: a = 1 − 2^-12, b = 2^-12; f16: a = 1 − 2^-7, b = 2^-7), every element checked',
+  },
   description: 'Peak multiply-add rate: independent chains y = a·y + b held in registers, 2 FLOP per step.',
   headline: 'flop',
   latencyHeadline: 'p50',

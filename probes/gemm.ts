@@ -37,6 +37,11 @@ function tiling(n: number, software: boolean): { BM: number; BN: number; BK: num
 export default defineProbe<GemmParams>({
   id: 'gemm',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'flop = 2·n³; items = n²; bytes = 3·b·n² (b: 4 for f32 and tf32, 2 for f16 and bf16)',
+    reference: 'float64 dot products for min(4096, n²) entries of C = A·B (seeded sample, or all), each error scaled by Σ_k |A_ik·B_kj|',
+  },
   description: 'Matrix multiply C = A·B, square n × n, row-major; 2n³ FLOP per iteration.',
   headline: 'flop',
   latencyHeadline: 'p50',

@@ -10,6 +10,11 @@ export type LaunchParams = Record<string, never>;
 export default defineProbe<LaunchParams>({
   id: 'launch-latency',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'items = 1 (one dispatch)',
+    reference: 'the seeded float32-exact token copied back unchanged',
+  },
   description: 'Round trip of dispatching a near-empty task to the device and seeing it finish (on the CPU: to every worker thread; on GPUs: submit to completion).',
   headline: 'items',
   latencyHeadline: 'p50',

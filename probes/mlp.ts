@@ -8,6 +8,7 @@ import { defineModelProbe } from '../src/models/probe.js';
 
 export default defineModelProbe({
   id: 'mlp',
+  version: 1,
   description: 'Dense layers with GELU (depth × width, width inputs) through TensorFlow.js; samples per second, latency, joules per sample.',
   params: {
     width: { description: 'units per layer (and input features)', integer: { min: 8, max: 65536 } },

@@ -12,6 +12,11 @@ export interface ReduceParams extends Record<string, string | number> {
 export default defineProbe<ReduceParams>({
   id: 'reduce',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'bytes = 4·n; items = n; flop = n',
+    reference: 'float64 sum of the n float32 inputs; relative error of the single output',
+  },
   description: 'Sum of a float32 array: read bandwidth of a reduction, bytes = 4 per element.',
   headline: 'bytes',
   latencyHeadline: 'p50',

@@ -36,6 +36,11 @@ const MAX_GROUPS = 65535;
 export default defineProbe<StreamParams>({
   id: 'stream',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'bytes = e·n·(arrays read + 1) (e: 8 for f64, 4 for f32; copy and scale read 1 array, add and triad 2); items = n; flop = 0 (copy), n (scale, add), 2n (triad)',
+    reference: 'float64 of each output element: copy c = a, scale b = 3·c, add c = a + b, triad a = b + 3·c (scalar 3), every element checked, error relative to max |ref|',
+  },
   description: 'STREAM copy, scale, add and triad; bandwidth in bytes as STREAM counts them (no write-allocate traffic).',
   headline: 'bytes',
   latencyHeadline: 'p50',

@@ -16,6 +16,11 @@ const MiB = 2 ** 20;
 export default defineProbe<TransferParams>({
   id: 'transfer',
   source: import.meta.url,
+  definition: {
+    version: 1,
+    work: 'bytes = copied bytes; items = bytes / 4',
+    reference: 'the float32 source copied bit for bit (tolerance 0)',
+  },
   description: 'Host-to-device and device-to-host copy bandwidth, from pinned and from pageable host memory; bytes copied.',
   headline: 'bytes',
   latencyHeadline: 'p50',

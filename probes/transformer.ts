@@ -10,6 +10,7 @@ const FF_MULTIPLE = 4;
 
 export default defineModelProbe({
   id: 'transformer',
+  version: 1,
   description: 'One transformer encoder block (multi-head self-attention + GELU MLP, layer norm) at sequence × width through TensorFlow.js.',
   params: {
     sequence: { description: 'tokens per sample', integer: { min: 1, max: 16384 } },

@@ -10,6 +10,7 @@ import type { UncertaintyBudget } from '../measure/uncertainty.js';
 import type { Report } from '../report/types.js';
 import { ratioOf, verdictOf, type RatioEstimate, type Verdict } from './ratio.js';
 import { setupRows, type SetupRow } from './setup.js';
+import { definitionMismatch, type SourcedResult } from './definition.js';
 
 /** One report in a comparison. */
 export interface ComparedReport {
@@ -97,19 +98,18 @@ function instrumentOf(report: Report, r: Result): string {
 }
 
 /** Why two results cannot be compared, or null when they can. Units that differ are never comparable. */
-function incomparability(base: Result, other: Result, force: boolean): { comparable: boolean; reason: string | null } {
+function incomparability(baseOf: SourcedResult, otherOf: SourcedResult, force: boolean): { comparable: boolean; reason: string | null } {
+  const [base, other] = [baseOf.result, otherOf.result];
   for (const [r, which] of [[base, 'baseline'], [other, 'this']] as const) {
     if (r.status !== 'completed') return { comparable: false, reason: `${which} result ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
   }
   if (base.work.unit !== other.work.unit) return { comparable: false, reason: `work is counted in different units (${base.work.unit} vs ${other.work.unit})` };
   if (base.definitionHash !== other.definitionHash) {
-    const why = `probe definitions differ (${short(base.definitionHash)} vs ${short(other.definitionHash)}): parameters, work formula or kernel source changed`;
+    const why = definitionMismatch(baseOf, otherOf);
     return force ? { comparable: true, reason: `forced: ${why}` } : { comparable: false, reason: why };
   }
   return { comparable: true, reason: null };
 }
-
-const short = (hash: string | null): string => (hash ? hash.replace(/^sha256:/, '').slice(0, 12) : 'none');
 
 /** A quantity as measured: value, unit, interval and the budget behind it. */
 interface Measured {
@@ -138,7 +138,7 @@ function cellFor(base: { report: Report; result: Result } | null, own: { report:
     Object.fromEntries(Object.entries(mine).map(([k, q]) => [k, { value: q.value, unit: q.unit, ci95: q.ci95, ratio: null, plainRatio: null, verdict: null }]));
   if (isBaseline) return { result: own.result, comparable: true, reason: null, quantities: plain() };
   if (!base) return { result: own.result, comparable: false, reason: 'not in the baseline', quantities: plain() };
-  const c = incomparability(base.result, own.result, force);
+  const c = incomparability(base, own, force);
   if (!c.comparable) return { result: own.result, comparable: false, reason: c.reason, quantities: plain() };
   const theirs = quantities(base.result);
   const same = instrumentOf(base.report, base.result) === instrumentOf(own.report, own.result);

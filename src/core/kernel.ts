@@ -54,6 +54,9 @@ export interface CpuWasmKernel {
   output(read: BufferReader): Float32Array | Float64Array;
 }
 
+/** The kernel identity of a CpuSgemmKernel run through the system BLAS: the library call (which library ran is the engine). */
+export const CBLAS_SGEMM_CALL = 'cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, A, n, B, n, 0, C, n)';
+
 /** Single-precision GEMM C = A·B (row-major, square) through the system BLAS, with a WebAssembly fallback. */
 export interface CpuSgemmKernel {
   kind: 'blas-sgemm';

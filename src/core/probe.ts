@@ -64,6 +64,21 @@ export interface ProbeImpls<P extends Params> {
   cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | TfjsModelSpec | Unsupported;
 }
 
+/**
+ * What a probe computes, counts and checks, declared as versioned text: hashed
+ * (with the probe id, the parameters, the counted work, the tolerance and the
+ * kernel source) into every result's definition hash. Declared, never taken
+ * from compiled code, so every build of flopmeter gives the same hash.
+ */
+export interface WorkloadDeclaration {
+  /** A positive integer, raised whenever what the probe computes, counts or checks changes. */
+  version: number;
+  /** The work formula of `work()`, e.g. "flop = 2·n³; items = n²; bytes = 3·b·n² (b: bytes per element)". */
+  work: string;
+  /** How `reference()` computes the expected output and what the check compares. */
+  reference: string;
+}
+
 export interface ProbeDefinition<P extends Params = Params> {
   /** Stable identifier, used on the command line and in reports. */
   id: string;
@@ -74,6 +89,8 @@ export interface ProbeDefinition<P extends Params = Params> {
    * they are computed on the calling thread.
    */
   source?: string;
+  /** The declared, versioned workload definition (see WorkloadDeclaration). */
+  definition: WorkloadDeclaration;
   /** One sentence: what the probe measures and how work is counted. */
   description: string;
   /** Which counted unit is the headline throughput. */
@@ -121,6 +138,9 @@ export type AnyProbe = ProbeDefinition<any>;
  */
 export function defineProbe<P extends Params>(def: ProbeDefinition<P>): ProbeDefinition<P> {
   if (!/^[a-z][a-z0-9-]*$/.test(def.id)) throw new Error(`probe id "${def.id}" must be lower-case kebab-case`);
+  const { version, work, reference } = def.definition;
+  if (!Number.isInteger(version) || version < 1) throw new Error(`probe ${def.id}: definition version must be a positive integer`);
+  if (!work.trim() || !reference.trim()) throw new Error(`probe ${def.id}: the definition must declare its work formula and reference`);
   const grids: Array<[string, ParamGrid<P>]> = [
     ...(Object.entries(def.presets) as Array<[string, ParamGrid<P>]>),
     ...Object.entries(def.backendPresets ?? {}).flatMap(([backend, presets]) =>

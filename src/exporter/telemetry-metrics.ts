@@ -35,7 +35,7 @@ export function telemetryFamilies(telemetry: Telemetry, computeDevices: readonly
       if (quantity === 'energy') {
         if (!component) energy.push({ labels: { device: d.id }, value });
       } else if (quantity === 'throttle') {
-        if (!component) for (const [bit, name] of Object.entries(flags)) throttle.push({ labels: { device: d.id, reason: name }, value: (value & Number(bit)) !== 0 ? 1 : 0 });
+        if (!component) for (const [bit, name] of Object.entries(flags)) throttle.push({ labels: { device: d.id, reason: name }, value: series.maskAt(last) & BigInt(bit) ? 1 : 0 });
       } else if (GAUGES[quantity]) {
         const list = byQuantity.get(quantity) ?? [];
         list.push({ labels: { device: d.id, component: component ?? 'device' }, value });

@@ -133,6 +133,8 @@ export interface TelemetrySummary {
   /** Min/mean/max of each series over the windows. */
   quantities: QuantitySummary[];
   throttleReasons: string[];
+  /** Every throttle-reason bit seen over the windows, as 16 hex digits ("0x…"): exact for all 64 bits. Absent in older reports. */
+  throttleMask?: string;
   /** Samples per second achieved, per sampler. */
   sampleRateHz: Record<string, number>;
   /** Fraction of the measured time the energy sensor observed (1 for an accumulating counter). */
@@ -156,8 +158,10 @@ export interface Result {
   backend: string;
   device: string;
   engine: string | null;
-  /** sha256 over the probe's parameters, work formula, reference, tolerance and kernel; equal hashes = comparable. */
+  /** sha256 over the probe's declared definition, parameters, counted work, tolerance and kernel source (measure/definition.ts); equal hashes = comparable. */
   definitionHash: string | null;
+  /** The scheme definitionHash was computed by (DEFINITION_SCHEME); absent in reports of scheme 1, whose hashes depended on the build. */
+  definitionScheme?: number;
   status: ResultStatus;
   /** Why the status is not "completed". */
   reason: string | null;

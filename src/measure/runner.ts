@@ -14,7 +14,7 @@ import { WORK_UNIT } from '../core/units.js';
 import { counterEnergy, flagsSeen, integratePower } from '../telemetry/energy.js';
 import type { Telemetry } from '../telemetry/service.js';
 import type { SensorInfo } from '../telemetry/types.js';
-import { definitionHash } from './definition.js';
+import { DEFINITION_SCHEME, definitionHash } from './definition.js';
 import type { MeasurePreset } from './presets.js';
 import type { LatencySummary, Result, WindowRecord } from './result.js';
 import type { StoppingCriterion, StoppingDecision } from './stopping.js';
@@ -151,6 +151,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     result.engine = kernel.engine;
     result.notes.push(...kernel.notes);
     result.definitionHash = definitionHash(probe, params, kernel.kernelIdentity);
+    result.definitionScheme = DEFINITION_SCHEME;
 
     ctx.onPhase?.({ phase: 'verify' });
     const output = await kernel.runOnce();

@@ -12,13 +12,19 @@ import type { QuantitySummary, TelemetrySummary, TimelineSeries } from './result
 /** Points per timeline series: enough for a chart's width, small in the report. */
 const TIMELINE_POINTS = 200;
 
-/** Names of the bits set in a throttle mask. */
-export function throttleNames(mask: number, sensor: SensorInfo | undefined): string[] {
+/** Names of the bits set in a 64-bit throttle mask (`bit<n>` for a bit the sensor does not name). */
+export function throttleNames(mask: bigint, sensor: SensorInfo | undefined): string[] {
   const names: string[] = [];
-  for (let bit = 0; bit < 31; bit++) {
-    if (mask & (1 << bit)) names.push(sensor?.flags?.[1 << bit] ?? `bit${bit}`);
+  for (let bit = 0; bit < 64; bit++) {
+    const value = BigInt(1) << BigInt(bit);
+    if (mask & value) names.push(sensor?.flags?.[value.toString()] ?? `bit${bit}`);
   }
   return names;
+}
+
+/** A 64-bit mask as the report keeps it: 16 hexadecimal digits (JSON numbers are exact only below 2^53). */
+export function maskHex(mask: bigint): string {
+  return `0x${mask.toString(16).padStart(16, '0')}`;
 }
 
 function decimate(series: Series, t0: number, t1: number, origin: number): { t: number[]; v: number[] } {
@@ -64,7 +70,7 @@ export function summarizeTelemetry(telemetry: Telemetry, device: string, t0: num
   const timeline: TimelineSeries[] = [];
   const sampleRateHz: Record<string, number> = {};
   const seconds = (t1 - t0) / 1e9;
-  let throttleMask = 0;
+  let throttleMask = BigInt(0);
   for (const { quantity, component, series } of telemetry.store.seriesOf(device)) {
     const unit = QUANTITY_UNIT[quantity];
     if (quantity === 'throttle') {
@@ -90,6 +96,7 @@ export function summarizeTelemetry(telemetry: Telemetry, device: string, t0: num
     missing,
     quantities,
     throttleReasons: throttleNames(throttleMask, throttleSensor),
+    throttleMask: maskHex(throttleMask),
     sampleRateHz,
     observedFraction: energySensor?.observedFraction ?? null,
     timeline,

@@ -23,6 +23,8 @@ export interface ModelParams extends Params {
 
 export interface ModelProbeOptions {
   id: string;
+  /** The probe's definition version (WorkloadDeclaration.version): raised when its network or what it counts changes. */
+  version: number;
   description: string;
   /** The model's own size parameters (besides scenario, engine and batch). */
   params: Record<string, ParamSpec>;
@@ -110,6 +112,11 @@ export function defineModelProbe(opts: ModelProbeOptions): AnyProbe {
   const spec = (params: ModelParams): TfjsModelSpec => modelSpec(opts, params);
   return defineProbe<ModelParams>({
     id: opts.id,
+    definition: {
+      version: opts.version,
+      work: 'samples = batch; flop = batch · F, F per sample from the layer shapes: single-stream and offline the forward products (F = forward), train-step 3 · forward less the input gradients nothing needs',
+      reference: `the ${REFERENCE_ENGINE} engine on the first min(batch, ${VERIFY_BATCH}) samples with the same weights: the output (alone and within the batch), or for train-step the loss and sampled gradients, each segment scaled by its largest magnitude`,
+    },
     description: opts.description,
     headline: 'samples',
     latencyHeadline: 'p90',

@@ -73,9 +73,9 @@ export function rangeStats(series: Series, t0Ns: number, t1Ns: number): RangeSta
   return count === 0 ? null : { min, mean: sum / count, max, count };
 }
 
-/** Bitwise OR of a flags series over [t0, t1] (every throttle reason seen). */
-export function flagsSeen(series: Series, t0Ns: number, t1Ns: number): number {
-  let mask = 0;
-  for (let i = series.lowerBound(t0Ns); i < series.length && series.t[i]! <= t1Ns; i++) mask |= series.v[i]!;
+/** Bitwise OR of a flags series over [t0, t1] (every throttle reason seen), all 64 bits. */
+export function flagsSeen(series: Series, t0Ns: number, t1Ns: number): bigint {
+  let mask = BigInt(0);
+  for (let i = series.lowerBound(t0Ns); i < series.length && series.t[i]! <= t1Ns; i++) mask |= series.maskAt(i);
   return mask;
 }

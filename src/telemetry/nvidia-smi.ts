@@ -2,8 +2,10 @@
  * The fallback for NVIDIA GPUs where NVML cannot be loaded through the FFI:
  * one `nvidia-smi --query-gpu=... --format=csv,noheader,nounits -lms N` child
  * process streaming readings (not one process per sample). Fields the driver
- * does not know are dropped after a one-shot query says so. No energy counter:
- * window energy is then the integral of the power readings.
+ * does not know are dropped after a one-shot query says so. Each line is
+ * stamped with nvidia-smi's own timestamp of its query (smi-clock.ts), not the
+ * time it was read. No energy counter: window energy is then the integral of
+ * the power readings.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,12 +14,13 @@ import { describeError } from '../core/errors.js';
 import { normalisePci, type TelemetryDevice } from './devices.js';
 import { Nvml, THROTTLE_REASONS } from './nvml.js';
 import { NVML_DEFAULT_PERIOD_SECONDS } from './nvml-sampler.js';
+import { parseSmiTimestamp, SmiClock } from './smi-clock.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
 import type { Quantity, Sample, SensorInfo } from './types.js';
 
 const IDENTITY = ['index', 'pci.bus_id', 'name', 'uuid', 'driver_version', 'power.limit'];
 /** Streamed fields and what each becomes (scale to SI). */
-const STREAMED: Record<string, { quantity: Quantity; component?: string; scale: number; parse?: (s: string) => number }> = {
+const STREAMED: Record<string, { quantity: Quantity; component?: string; scale: number; parse?: (s: string) => number; mask?: true }> = {
   'power.draw.instant': { quantity: 'power', scale: 1 },
   'power.draw': { quantity: 'power', component: 'average-1s', scale: 1 },
   'clocks.sm': { quantity: 'clock', scale: 1e6 },
@@ -28,7 +31,7 @@ const STREAMED: Record<string, { quantity: Quantity; component?: string; scale: 
   'memory.used': { quantity: 'memory.used', scale: 2 ** 20 },
   'memory.total': { quantity: 'memory.total', scale: 2 ** 20 },
   pstate: { quantity: 'pstate', scale: 1, parse: (s) => Number(s.replace(/^P/, '')) },
-  'clocks_event_reasons.active': { quantity: 'throttle', scale: 1, parse: (s) => Number(BigInt(s)) },
+  'clocks_event_reasons.active': { quantity: 'throttle', scale: 1, parse: (s) => Number(BigInt(s)), mask: true },
 };
 
 function query(bin: string, fields: string[]): string {
@@ -104,20 +107,23 @@ export async function createNvidiaSmiSampler(options: SamplerOptions): Promise<S
   }
   const period = options.gpuPeriodSeconds ?? NVML_DEFAULT_PERIOD_SECONDS;
   let pending: Sample[] = [];
-  const child: ChildProcess = spawn(bin, [`--query-gpu=index,${fields.join(',')}`, '--format=csv,noheader,nounits', `-lms=${Math.max(1, Math.round(period * 1000))}`], {
+  const child: ChildProcess = spawn(bin, [`--query-gpu=timestamp,index,${fields.join(',')}`, '--format=csv,noheader,nounits', `-lms=${Math.max(1, Math.round(period * 1000))}`], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
+  const clock = new SmiClock();
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const t = monotonicNs();
     const cells = line.split(',');
-    const device = ids[Number(cells[0])];
+    const t = clock.toMonotonic(parseSmiTimestamp(cells[0] ?? ''), monotonicNs());
+    const device = ids[Number(cells[1])];
     if (!device) return;
     fields.forEach((f, i) => {
-      const v = value(cells[i + 1] ?? '', f);
+      const cell = cells[i + 2] ?? '';
+      const v = value(cell, f);
       if (v === null) return;
       const spec = STREAMED[f]!;
       const component = f === 'power.draw' && !fields.includes('power.draw.instant') ? undefined : spec.component;
-      pending.push(component ? { t, device, quantity: spec.quantity, component, value: v } : { t, device, quantity: spec.quantity, value: v });
+      const sample: Sample = component ? { t, device, quantity: spec.quantity, component, value: v } : { t, device, quantity: spec.quantity, value: v };
+      pending.push(spec.mask ? { ...sample, mask: BigInt(cell.trim()) } : sample);
     });
   });
   return {

@@ -1,14 +1,16 @@
 /**
  * NVIDIA GPUs through NVML, sampled in the telemetry worker (20 Hz by
  * default): the energy counter (energy for a window is its difference), the
- * instantaneous power field and the 1 s averaged reading (labelled as such),
- * utilisation, temperature, SM and memory clocks, throttle reasons, memory
- * and performance state.
+ * instantaneous and 1 s averaged power (each labelled by what it is on the
+ * GPU's architecture: nvml-power.ts), utilisation, temperature, SM and memory
+ * clocks, throttle reasons (all 64 bits), memory and performance state. Each
+ * GPU's readings carry the time of its own read.
  */
 import { monotonicNs } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import { normalisePci, type TelemetryDevice } from './devices.js';
 import { CLOCK, FIELD, Nvml, THROTTLE_REASONS } from './nvml.js';
+import { NVML_POWER_ACCURACY, powerSensors, powerSources, powerUsageKind, type PowerSources } from './nvml-power.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 
@@ -16,20 +18,17 @@ import type { MissingSensor, Sample, SensorInfo } from './types.js';
 export const NVML_DEFAULT_PERIOD_SECONDS = 0.05;
 
 /**
- * NVIDIA documents the board power reading as accurate to ±5 W (nvidia-smi's
- * documentation of power.draw). On Ampere and newer, "Part-time power
- * measurements" (Yang, Adamek, Armour, SC'24) found only ~25 % of the runtime
- * sampled (a ~25 ms window every 100 ms); the energy counter inherits that.
+ * On Ampere and newer, "Part-time power measurements" (Yang, Adamek, Armour,
+ * SC'24) found only ~25 % of the runtime sampled (a ~25 ms window every
+ * 100 ms); the energy counter inherits that.
  */
-const ACCURACY = { absolute: 5, source: 'nvidia-smi documentation: power draw accurate to ±5 W' };
 const PART_TIME_ARCHS = ['Ampere', 'Ada', 'Hopper', 'Blackwell'];
 
 interface Gpu {
   handle: unknown;
   id: string;
   energy: 'field' | 'call' | null;
-  instant: boolean;
-  average: boolean;
+  power: PowerSources;
   /** The last counter reading and the offset that keeps the series monotonic across a reset. */
   lastEnergy: number | null;
   energyOffset: number;
@@ -61,7 +60,9 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     const fields = nvml.fields(handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
     const [fEnergy, fInstant, fAverage] = fields.map((f) => f.ok);
     const energy = fEnergy ? 'field' : nvml.energyJoules(handle) !== null ? 'call' : null;
-    const gpu: Gpu = { handle, id, energy, instant: Boolean(fInstant), average: Boolean(fAverage) || nvml.powerWatts(handle) !== null, lastEnergy: null, energyOffset: 0 };
+    const kind = powerUsageKind(arch, name, nvml.pciDeviceId(handle));
+    const power = powerSources({ instant: Boolean(fInstant), average: Boolean(fAverage) }, nvml.powerWatts(handle) !== null, kind);
+    const gpu: Gpu = { handle, id, energy, power, lastEnergy: null, energyOffset: 0 };
     gpus.push(gpu);
     const base = { sampler: 'nvml', device: id };
     const observed = arch && PART_TIME_ARCHS.includes(arch) ? { observedFraction: 0.25 } : {};
@@ -71,7 +72,7 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
         quantity: 'energy',
         unit: 'J',
         description: 'NVML total energy counter (mJ since the driver loaded)',
-        accuracy: ACCURACY,
+        accuracy: NVML_POWER_ACCURACY,
         resolution: 1e-3,
         updateIntervalSeconds: 0.1,
         ...observed,
@@ -79,22 +80,8 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
         minWindowSeconds: 5,
       });
     } else missing.push({ ...base, quantity: 'energy', reason: 'NVML has no energy counter for this GPU (before Volta)' });
-    if (gpu.instant) {
-      sensors.push({ ...base, quantity: 'power', unit: 'W', description: 'NVML instantaneous power (field POWER_INSTANT)', accuracy: ACCURACY, resolution: 1e-3, updateIntervalSeconds: 0.1, ...observed });
-    }
-    if (gpu.average) {
-      sensors.push({
-        ...base,
-        quantity: 'power',
-        ...(gpu.instant ? { component: 'average-1s' } : {}),
-        unit: 'W',
-        description: 'NVML power averaged over 1 s (nvmlDeviceGetPowerUsage / POWER_AVERAGE)',
-        accuracy: ACCURACY,
-        averagingSeconds: 1,
-        minWindowSeconds: 5,
-      });
-    }
-    if (!gpu.instant && !gpu.average) missing.push({ ...base, quantity: 'power', reason: 'NVML reports no power reading for this GPU' });
+    sensors.push(...powerSensors(base, power, kind, observed));
+    if (!power.instant && !power.average) missing.push({ ...base, quantity: 'power', reason: 'NVML reports no power reading for this GPU' });
     sensors.push({ ...base, quantity: 'utilization', unit: 'ratio', description: 'GPU busy share (and memory controller busy share as component "memory")' });
     sensors.push({ ...base, quantity: 'temperature', unit: '°C', description: 'GPU core temperature' });
     sensors.push({ ...base, quantity: 'clock', unit: 'Hz', description: 'SM clock (and memory clock as component "memory")' });
@@ -103,11 +90,14 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     sensors.push({ ...base, quantity: 'pstate', unit: 'state', description: 'performance state (P0 fastest)' });
   }
 
-  const readGpu = (g: Gpu, t: number, out: Sample[]): void => {
+  const readGpu = (g: Gpu, out: Sample[]): void => {
+    // This GPU's own read time: the middle of its power and energy read (another GPU's reads take their own time).
+    const before = monotonicNs();
+    const f = nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
+    const t = Math.round((before + monotonicNs()) / 2);
     const push = (quantity: Sample['quantity'], value: number | null, component?: string): void => {
       if (value !== null && Number.isFinite(value)) out.push(component ? { t, device: g.id, quantity, component, value } : { t, device: g.id, quantity, value });
     };
-    const f = nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
     let joules = g.energy === 'field' && f[0]!.ok ? f[0]!.value / 1000 : g.energy === 'call' ? nvml.energyJoules(g.handle) : null;
     if (joules !== null) {
       // The counter only resets when the driver reloads; keep the series monotonic if it does.
@@ -116,15 +106,17 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
       joules += g.energyOffset;
     }
     push('energy', joules);
-    if (g.instant) push('power', f[1]!.ok ? f[1]!.value / 1000 : null);
-    if (g.average) push('power', f[2]!.ok ? f[2]!.value / 1000 : nvml.powerWatts(g.handle), g.instant ? 'average-1s' : undefined);
+    const { instant, average } = g.power;
+    if (instant) push('power', instant === 'call' ? nvml.powerWatts(g.handle) : f[1]!.ok ? f[1]!.value / 1000 : null);
+    if (average) push('power', average === 'call' ? nvml.powerWatts(g.handle) : f[2]!.ok ? f[2]!.value / 1000 : null, instant ? 'average-1s' : undefined);
     const u = nvml.utilization(g.handle);
     push('utilization', u?.gpu ?? null);
     push('utilization', u?.memory ?? null, 'memory');
     push('temperature', nvml.temperature(g.handle));
     push('clock', nvml.clock(g.handle, CLOCK.SM));
     push('clock', nvml.clock(g.handle, CLOCK.MEM), 'memory');
-    push('throttle', nvml.throttleReasons(g.handle));
+    const reasons = nvml.throttleReasons(g.handle);
+    if (reasons !== null) out.push({ t, device: g.id, quantity: 'throttle', value: Number(reasons), mask: reasons });
     const m = nvml.memory(g.handle);
     push('memory.used', m?.used ?? null);
     push('memory.total', m?.total ?? null);
@@ -140,11 +132,10 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     periodSeconds: options.gpuPeriodSeconds ?? NVML_DEFAULT_PERIOD_SECONDS,
     counter: true,
     read(): Sample[] {
-      const t = monotonicNs();
       const out: Sample[] = [];
       for (const g of gpus) {
         try {
-          readGpu(g, t, out);
+          readGpu(g, out);
         } catch (err) {
           throw new Error(`${g.id}: ${describeError(err)}`, { cause: err });
         }

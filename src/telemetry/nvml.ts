@@ -19,10 +19,14 @@ const FIELD_VALUE_BYTES = 40;
 export const CLOCK = { GRAPHICS: 0, SM: 1, MEM: 2 } as const;
 /** nvmlPciInfo_t: busIdLegacy[16], domain, bus, device, pciDeviceId, pciSubSystemId (u32 each), busId[32]. */
 const PCI_INFO_BYTES = 68;
+const PCI_DEVICE_ID_OFFSET = 28;
 const PCI_BUS_ID_OFFSET = 36;
 
-/** Clock-event (throttle) reason bits, named as nvidia-smi names them. */
-export const THROTTLE_REASONS: Record<number, string> = {
+/**
+ * Clock-event (throttle) reason bits (nvml.h nvmlClocksEventReason*, 64-bit
+ * masks), named as nvidia-smi names them; keyed by the bit's value in decimal.
+ */
+export const THROTTLE_REASONS: Record<string, string> = {
   0x1: 'gpu_idle',
   0x2: 'applications_clocks_setting',
   0x4: 'sw_power_cap',
@@ -34,8 +38,20 @@ export const THROTTLE_REASONS: Record<number, string> = {
   0x100: 'display_clock_setting',
 };
 
-/** nvmlDeviceArchitecture_t names. */
-const ARCHITECTURES: Record<number, string> = { 2: 'Kepler', 3: 'Maxwell', 4: 'Pascal', 5: 'Volta', 6: 'Turing', 7: 'Ampere', 8: 'Ada', 9: 'Hopper', 10: 'Blackwell' };
+/** nvmlDeviceArchitecture_t (nvml.h NVML_DEVICE_ARCH_*, NVML API 13). */
+export const NVML_ARCH = { KEPLER: 2, MAXWELL: 3, PASCAL: 4, VOLTA: 5, TURING: 6, AMPERE: 7, ADA: 8, HOPPER: 9, BLACKWELL: 10, RUBIN: 13, UNKNOWN: 0xffffffff } as const;
+const ARCHITECTURES: Record<number, string> = {
+  [NVML_ARCH.KEPLER]: 'Kepler',
+  [NVML_ARCH.MAXWELL]: 'Maxwell',
+  [NVML_ARCH.PASCAL]: 'Pascal',
+  [NVML_ARCH.VOLTA]: 'Volta',
+  [NVML_ARCH.TURING]: 'Turing',
+  [NVML_ARCH.AMPERE]: 'Ampere',
+  [NVML_ARCH.ADA]: 'Ada',
+  [NVML_ARCH.HOPPER]: 'Hopper',
+  [NVML_ARCH.BLACKWELL]: 'Blackwell',
+  [NVML_ARCH.RUBIN]: 'Rubin',
+};
 
 const DECLS = {
   init: 'int nvmlInit_v2(void)',
@@ -146,11 +162,20 @@ export class Nvml {
     return this.text('uuid', device);
   }
 
-  /** PCI bus id as NVML writes it ("00000000:17:00.0"). */
-  pciBusId(device: unknown): string {
+  private pciInfo(device: unknown): Buffer {
     const buf = Buffer.alloc(PCI_INFO_BYTES);
     this.call('nvmlDeviceGetPciInfo_v3', 'pci', device, buf);
-    return cString(buf.subarray(PCI_BUS_ID_OFFSET, PCI_BUS_ID_OFFSET + 32));
+    return buf;
+  }
+
+  /** PCI bus id as NVML writes it ("00000000:17:00.0"). */
+  pciBusId(device: unknown): string {
+    return cString(this.pciInfo(device).subarray(PCI_BUS_ID_OFFSET, PCI_BUS_ID_OFFSET + 32));
+  }
+
+  /** The 16-bit PCI device id (the high half of nvmlPciInfo_t.pciDeviceId; the low half is the vendor, 0x10de). */
+  pciDeviceId(device: unknown): number {
+    return this.pciInfo(device).readUInt32LE(PCI_DEVICE_ID_OFFSET) >>> 16;
   }
 
   driverVersion(): string {
@@ -159,10 +184,12 @@ export class Nvml {
     return cString(buf);
   }
 
+  /** The architecture's name, "unknown (presumably newer)" for NVML_DEVICE_ARCH_UNKNOWN, or null where NVML cannot say. */
   architecture(device: unknown): string | null {
     if (!this.arch) return null;
     const a = [0];
-    return (this.arch as Fn)(device, a) === NVML_SUCCESS ? (ARCHITECTURES[a[0]!] ?? `arch ${a[0]}`) : null;
+    if ((this.arch as Fn)(device, a) !== NVML_SUCCESS) return null;
+    return a[0] === NVML_ARCH.UNKNOWN ? 'unknown (presumably newer)' : (ARCHITECTURES[a[0]!] ?? `arch ${a[0]}`);
   }
 
   /** Watts, or null where not supported. */
@@ -210,11 +237,11 @@ export class Nvml {
     return this.tryCall('nvmlDeviceGetClockInfo', 'clock', device, type, mhz) ? mhz[0]! * 1e6 : null;
   }
 
-  /** The clock-event reasons bit mask (numbers beyond 2^31 stay exact as floats). */
-  throttleReasons(device: unknown): number | null {
+  /** The clock-event reasons, the whole unsigned long long (koffi gives a number up to 2^53, a bigint above). */
+  throttleReasons(device: unknown): bigint | null {
     if (!this.reasons) return null;
-    const r = [0];
-    return (this.reasons as Fn)(device, r) === NVML_SUCCESS ? Number(r[0]) : null;
+    const r: Array<number | bigint> = [0];
+    return (this.reasons as Fn)(device, r) === NVML_SUCCESS ? BigInt(r[0]!) : null;
   }
 
   memory(device: unknown): { total: number; used: number } | null {

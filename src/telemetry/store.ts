@@ -7,19 +7,31 @@ import type { Quantity, Sample } from './types.js';
 export class Series {
   readonly t: number[] = [];
   readonly v: number[] = [];
+  /** Exact 64-bit masks beside `v`, for a series whose samples carry them (throttle reasons); else empty. */
+  readonly masks: bigint[] = [];
 
-  push(t: number, v: number): void {
+  push(t: number, v: number, mask?: bigint): void {
     // Samples arrive in order per sampler; keep the series sorted if one is late.
     const n = this.t.length;
+    // The first sample with a mask gives the earlier ones theirs (from their values), keeping the arrays aligned.
+    if (mask !== undefined) for (let j = this.masks.length; j < n; j++) this.masks.push(BigInt(Math.trunc(this.v[j]!)));
+    const withMask = mask !== undefined || this.masks.length > 0;
     if (n === 0 || t >= this.t[n - 1]!) {
       this.t.push(t);
       this.v.push(v);
+      if (withMask) this.masks.push(mask ?? BigInt(Math.trunc(v)));
       return;
     }
     let i = n;
     while (i > 0 && this.t[i - 1]! > t) i--;
     this.t.splice(i, 0, t);
     this.v.splice(i, 0, v);
+    if (withMask) this.masks.splice(i, 0, mask ?? BigInt(Math.trunc(v)));
+  }
+
+  /** The exact mask of sample i (from `v` where the sampler gave none). */
+  maskAt(i: number): bigint {
+    return this.masks[i] ?? BigInt(Math.trunc(this.v[i]!));
   }
 
   get length(): number {
@@ -44,6 +56,7 @@ export class Series {
     if (i > 0) {
       this.t.splice(0, i);
       this.v.splice(0, i);
+      this.masks.splice(0, i);
     }
   }
 
@@ -93,7 +106,7 @@ export class SampleStore {
         list.push(s.component ? { quantity: s.quantity, component: s.component, series } : { quantity: s.quantity, series });
         this.byDevice.set(s.device, list);
       }
-      series.push(s.t, s.value);
+      series.push(s.t, s.value, s.mask);
       if (s.t > newest) newest = s.t;
     }
     this.batches++;

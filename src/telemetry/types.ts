@@ -10,7 +10,7 @@ export type Quantity =
   | 'utilization' // ratio 0..1
   | 'clock' // Hz
   | 'temperature' // °C
-  | 'throttle' // bit mask; names in SensorInfo.flags
+  | 'throttle' // 64-bit mask, exact in Sample.mask; names in SensorInfo.flags
   | 'memory.used' // bytes
   | 'memory.total' // bytes
   | 'pstate'; // performance state number
@@ -35,6 +35,11 @@ export interface Sample {
   /** Sub-part: a core, a RAPL zone, "instant" vs "average" power. Absent for the device-level series. */
   component?: string;
   value: number;
+  /**
+   * For 'throttle': the exact 64-bit mask (NVML returns unsigned long long);
+   * `value` then holds Number(mask), exact only below 2^53.
+   */
+  mask?: bigint;
 }
 
 /** A sensor's stated accuracy, for the type B uncertainty. */
@@ -67,8 +72,8 @@ export interface SensorInfo {
   covers?: string[];
   /** Windows shorter than this give unreliable energy from this sensor, seconds. */
   minWindowSeconds?: number;
-  /** Names of the bits of a 'throttle' mask. */
-  flags?: Record<number, string>;
+  /** Names of the bits of a 'throttle' mask, keyed by the bit's value in decimal (exact for all 64 bits). */
+  flags?: Record<string, string>;
 }
 
 /** A sensor that is not there, and why: reported as missing, never as zero. */

@@ -89,6 +89,22 @@ describe('compareReports, on reports whose answers are known', () => {
     expect(forced.rows[0]!.cells[1]!.quantities.throughput!.verdict).toBe('higher');
   });
 
+  it('a hash of the build-dependent scheme of flopmeter 0.1.0: not comparable, saying so — unless forced', () => {
+    const old = { throughput: 1e12, relA: 0.002, definitionScheme: null };
+    const current = { throughput: 1e12, relA: 0.002, definitionHash: `sha256:${'cd'.repeat(32)}` };
+    const why = "definition hash computed by an older scheme (1, flopmeter 0.1.0); re-run to compare, or --force";
+    const c = pair(old, current);
+    expect(c.rows[0]!.cells[1]!.comparable).toBe(false);
+    expect(c.rows[0]!.cells[1]!.reason).toBe(`baseline result's ${why}`);
+    expect(pair(current, old).rows[0]!.cells[1]!.reason).toBe(`this result's ${why}`);
+    expect(renderText(comparisonDocument(c))).toMatch(/not comparable: baseline result's definition hash computed by an older scheme/);
+    const forced = pair(old, current, { force: true }).rows[0]!.cells[1]!;
+    expect(forced.comparable).toBe(true);
+    expect(forced.reason).toBe(`forced: baseline result's ${why}`);
+    // Two reports of the old scheme with the same hash (the same build) stay comparable.
+    expect(pair(old, { ...old, throughput: 1.1e12 }).rows[0]!.cells[1]!.quantities.throughput!.verdict).toBe('higher');
+  });
+
   it('sensor accuracy cancels for the same GPU measured twice, not across two GPUs', () => {
     const a = { throughput: 1e12, relA: 0.001, dof: 20, efficiency: 1e10, efficiencyTypeB: [0.03] };
     const b = { ...a, efficiency: 1.02e10 };

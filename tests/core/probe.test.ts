@@ -4,6 +4,7 @@ import { formatBytes, formatDuration, formatSI } from '../../src/core/units.js';
 
 describe('probe definitions', () => {
   const base = {
+    definition: { version: 1, work: 'flop = 2·n', reference: 'none' },
     description: 'test',
     headline: 'flop' as const,
     latencyHeadline: 'p50' as const,
@@ -25,6 +26,8 @@ describe('probe definitions', () => {
     expect(() => defineProbe({ ...base, id: 'Bad_Id' })).toThrow(/kebab-case/);
     expect(() => defineProbe({ ...base, id: 'x', presets: { ...base.presets, quick: { n: [12], op: ['a'] } } })).toThrow(/multiple of 8/);
     expect(() => defineProbe({ ...base, id: 'x', presets: { ...base.presets, full: { n: [64], op: [] } } })).toThrow(/no values/);
+    expect(() => defineProbe({ ...base, id: 'x', definition: { ...base.definition, version: 0 } })).toThrow(/version must be a positive integer/);
+    expect(() => defineProbe({ ...base, id: 'x', definition: { ...base.definition, work: ' ' } })).toThrow(/declare its work formula/);
   });
 
   it('checks parameter values', () => {

@@ -45,7 +45,7 @@ describe('energy over a window', () => {
     expect(rangeStats(s, 0, 2 * S)).toEqual({ min: 3, mean: 4, max: 5, count: 3 });
     expect(rangeStats(s, 10 * S, 11 * S)).toBeNull();
     const f = series([[0, 0x1], [1, 0x4], [2, 0x40]]);
-    expect(flagsSeen(f, 0, 1.5 * S)).toBe(0x5);
+    expect(flagsSeen(f, 0, 1.5 * S)).toBe(BigInt(0x5));
   });
 
   it('keeps a series sorted when a sample arrives late', () => {

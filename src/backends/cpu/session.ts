@@ -4,7 +4,7 @@
  */
 import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
 import { isUnsupported } from '../../core/probe.js';
-import type { CpuBuildContext, CpuKernelSpec, CpuWasmKernel } from '../../core/kernel.js';
+import { CBLAS_SGEMM_CALL, type CpuBuildContext, type CpuKernelSpec, type CpuWasmKernel } from '../../core/kernel.js';
 import { AbortedError, UnavailableError } from '../../core/errors.js';
 import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
 import { CpuWorkerPool } from './pool.js';
@@ -72,8 +72,7 @@ export class CpuSession implements DeviceSession {
         ];
         await this.pool.load(kernels);
         // The kernel is the library call itself; which library and version ran is the engine.
-        const identity = `cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, A, n, B, n, 0, C, n)`;
-        return this.prepared(blasEngineName(blas.library), identity, false, memory, layout, spec, []);
+        return this.prepared(blasEngineName(blas.library), CBLAS_SGEMM_CALL, false, memory, layout, spec, []);
       }
       return this.prepareWasm(spec.fallback, inputs, [`system BLAS not used: ${blas.reason}`]);
     }

@@ -107,6 +107,16 @@ export function prepareKernel(host: CudaHost, spec: CudaKernelSpec, inputs: Inpu
   });
 }
 
+/** A cuBLAS GEMM's kernel identity: the library call (which cuBLAS ran is the engine). */
+export function cublasGemmIdentity(spec: Pick<CublasGemmSpec, 'precision'>): string {
+  return `cublasGemmEx(row-major C = A·B as Cᵀ = Bᵀ·Aᵀ, n × n, ${spec.precision} data, float32 accumulation${spec.precision === 'tf32' ? ', TF32 tensor cores' : ''})`;
+}
+
+/** A copy's kernel identity: the driver call and the host memory it copies. */
+export function transferIdentity(spec: Pick<CudaTransferSpec, 'direction' | 'memory'>): string {
+  return `cuMemcpy${spec.direction === 'h2d' ? 'HtoD' : 'DtoH'}Async_v2 of ${spec.memory} host memory`;
+}
+
 export function prepareGemm(host: CudaHost, spec: CublasGemmSpec, inputs: Inputs): PreparedKernel {
   if (!host.cublas) {
     if (!spec.fallback) throw new FlopmeterError(`cuBLAS is unavailable and flopmeter has no own ${spec.precision} GEMM kernel`);
@@ -122,7 +132,7 @@ export function prepareGemm(host: CudaHost, spec: CublasGemmSpec, inputs: Inputs
   return prepared(host, {
     engine: `cuBLAS ${version} cublasGemmEx (${spec.precision})`,
     // The kernel is the library call; which cuBLAS ran is the engine.
-    identity: `cublasGemmEx(row-major C = A·B as Cᵀ = Bᵀ·Aᵀ, n × n, ${spec.precision} data, float32 accumulation${spec.precision === 'tf32' ? ', TF32 tensor cores' : ''})`,
+    identity: cublasGemmIdentity(spec),
     notes: [],
     enqueue,
     mode: 'device',
@@ -165,7 +175,7 @@ export function prepareTransfer(host: CudaHost, spec: CudaTransferSpec, inputs: 
       : (): void => d.call('cuMemcpyDtoHAsync', hostArg, dev, bytes, host.stream);
   return prepared(host, {
     engine: `${spec.direction === 'h2d' ? 'cuMemcpyHtoDAsync' : 'cuMemcpyDtoHAsync'} (${spec.memory} host memory)`,
-    identity: `cuMemcpy${spec.direction === 'h2d' ? 'HtoD' : 'DtoH'}Async_v2 of ${spec.memory} host memory`,
+    identity: transferIdentity(spec),
     notes: [],
     enqueue,
     mode: 'device',

@@ -187,7 +187,7 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
   return {
     engine: engine.name,
     // The network and scenario are the kernel; which engine ran it is the result's engine, so engines stay comparable.
-    kernelIdentity: JSON.stringify({ network: spec.network, scenario: spec.scenario, batch: spec.batch, verifyBatch: spec.verifyBatch, learningRate: LEARNING_RATE }),
+    kernelIdentity: modelKernelIdentity(spec),
     timer: MODEL_TIMER,
     notes: [...engine.notes, ...notes],
     async runOnce() {
@@ -226,4 +226,9 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
       m.all.forEach((t) => t.dispose());
     },
   };
+}
+
+/** The kernel a model workload is, as data (engine left out: results of different engines stay comparable). */
+export function modelKernelIdentity(spec: TfjsModelSpec): string {
+  return JSON.stringify({ network: spec.network, scenario: spec.scenario, batch: spec.batch, verifyBatch: spec.verifyBatch, learningRate: LEARNING_RATE });
 }
