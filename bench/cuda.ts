@@ -21,7 +21,7 @@ import { alternateRounds, measureWith, printGoals, torchFigure, type Goal } from
 const { options } = benchOptions();
 const { rounds, rehearse } = options;
 /** Sizes: the on a GPU; small ones for a rehearsal on the emulated stack, which runs kernels on the CPU. */
-const SIZES = rehearse ? { triadN: 2 ** 20, gemmN: 256, fma: ['fma-peak.n=16384', 'fma-peak.k=64'] } : { triadN: 2 ** 26, gemmN: 8192, fma: [] };
+const SIZES = rehearse ? { triadN: 2 ** 20, gemmN: 256, fma: ['fma-peak.n=12288', 'fma-peak.k=64'] } : { triadN: 2 ** 26, gemmN: 8192, fma: [] };
 
 /** FP32 lanes per SM by compute capability (NVIDIA's tables): 64 on Volta, Turing and GA100; 128 on GA10x, Ada, Hopper, Blackwell. */
 function fp32Lanes(cc: string): number {

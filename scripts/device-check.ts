@@ -13,8 +13,9 @@
  *
  * Options: --out DIR (default $OUT), --deadline S (the whole check, default
  * 450 s), --rehearse (small sizes on whatever devices are here: with the
- * emulated stack of tests/fixtures first on LD_LIBRARY_PATH), --run-probes LIST
- * (the run step's probes, default all), --serve-seconds S (default 30).
+ * emulated stack of tests/fixtures first on LD_LIBRARY_PATH; every time limit
+ * ×3), --only STEPS (e.g. a second call re-running what failed), --run-probes
+ * LIST (the run step's probes, default all), --serve-seconds S (default 30).
  */
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,6 +31,47 @@ import { failedSteps, formatSummary } from './device-check/summary.js';
 const DEFAULT_DEADLINE_SECONDS = 450;
 /** A step given less than this is skipped: no step does anything useful in less. */
 const MIN_STEP_SECONDS = 5;
+/**
+ * A rehearsal's time limits are this many times the GPU host's: the emulated
+ * stack runs every kernel (cuBLAS included) on the host's CPU, and tests/device
+ * took ~3× its H100 allowance on this 2-core VM.
+ */
+const REHEARSAL_SLOWDOWN = 3;
+
+const USAGE = 'usage: device-check --out DIR (or OUT=DIR) [--deadline S] [--rehearse] [--only STEP,…] [--run-probes LIST] [--serve-seconds S]';
+
+interface CheckOptions {
+  out: string;
+  deadline: number;
+  rehearse: boolean;
+  steps: readonly Step[];
+  runProbes: string | undefined;
+  serveSeconds: number;
+}
+
+/** The options, or a line saying what is wrong with them. */
+function parseOptions(argv: string[]): CheckOptions | string {
+  const options = { out: { type: 'string' }, deadline: { type: 'string' }, rehearse: { type: 'boolean' }, only: { type: 'string' }, 'run-probes': { type: 'string' }, 'serve-seconds': { type: 'string' } } as const;
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: argv, options }));
+  } catch (err) {
+    return `${(err as Error).message}\n${USAGE}`;
+  }
+  const rehearse = Boolean(values.rehearse);
+  const out = values.out ?? process.env.OUT;
+  const deadline = Number(values.deadline ?? DEFAULT_DEADLINE_SECONDS * (rehearse ? REHEARSAL_SLOWDOWN : 1));
+  const serveSeconds = Number(values['serve-seconds'] ?? 30);
+  const only = values.only?.split(',').filter(Boolean);
+  const unknown = only?.filter((id) => !STEPS.some((s) => s.id === id)) ?? [];
+  if (!out) return `no output folder: set OUT or give --out\n${USAGE}`;
+  if (!(deadline > 0)) return `--deadline ${values.deadline}: give seconds > 0`;
+  if (!(serveSeconds > 0)) return `--serve-seconds ${values['serve-seconds']}: give seconds > 0`;
+  if (unknown.length || only?.length === 0) return `--only ${values.only}: the steps are ${STEPS.map((s) => s.id).join(', ')}`;
+  const scale = rehearse ? REHEARSAL_SLOWDOWN : 1;
+  const steps = STEPS.filter((s) => !only || only.includes(s.id)).map((s) => ({ ...s, capSeconds: s.capSeconds * scale, reserveSeconds: s.reserveSeconds * scale }));
+  return { out, deadline, rehearse, steps, runProbes: values['run-probes'], serveSeconds };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,24 +105,22 @@ async function runStep(step: Step, ctx: CheckContext, limitSeconds: number, logF
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, deadline: { type: 'string' }, rehearse: { type: 'boolean' }, 'run-probes': { type: 'string' }, 'serve-seconds': { type: 'string' } } });
-  const out = values.out ?? process.env.OUT;
-  const deadline = Number(values.deadline ?? DEFAULT_DEADLINE_SECONDS);
-  const serveSeconds = Number(values['serve-seconds'] ?? 30);
-  if (!out || !(deadline > 0) || !(serveSeconds > 0)) {
-    console.error('usage: device-check --out DIR (or OUT=DIR) [--deadline S] [--rehearse] [--run-probes LIST] [--serve-seconds S]');
+  const o = parseOptions(process.argv.slice(2));
+  if (typeof o === 'string') {
+    console.error(o);
     return 2;
   }
+  const { out, deadline, steps } = o;
   mkdirSync(out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'flopmeter-device-check-'));
   const logFile = join(out, 'device-check.log');
   writeFileSync(logFile, '');
-  const ctx: CheckContext = { root: packageRoot(), out, work, rehearse: Boolean(values.rehearse), backends: [], runProbes: values['run-probes'], serveSeconds, port: await freePort(), bundle: {} };
+  const ctx: CheckContext = { root: packageRoot(), out, work, rehearse: o.rehearse, backends: null, runProbes: o.runProbes, serveSeconds: o.serveSeconds, port: await freePort(), bundle: {} };
   const started = performance.now();
   const outcomes: StepOutcome[] = [];
-  for (const [i, step] of STEPS.entries()) {
+  for (const [i, step] of steps.entries()) {
     const left = deadline - (performance.now() - started) / 1000;
-    const reservedAfter = STEPS.slice(i + 1).reduce((s, x) => s + x.reserveSeconds, 0);
+    const reservedAfter = steps.slice(i + 1).reduce((s, x) => s + x.reserveSeconds, 0);
     const outcome = await runStep(step, ctx, allotSeconds(step.capSeconds, left, reservedAfter), logFile);
     outcomes.push(outcome);
     console.error(`device:check ${outcome.id}: ${outcome.status} in ${outcome.seconds.toFixed(0)} s — ${outcome.detail}`);

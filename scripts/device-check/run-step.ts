@@ -58,7 +58,7 @@ export function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
  */
 export function runCommand(
   argv: readonly string[],
-  o: { cwd: string; logFile: string; limitSeconds: number; stdoutFile?: string; env?: NodeJS.ProcessEnv; beside?: (child: ChildProcess) => Promise<void> },
+  o: { cwd: string; logFile: string; limitSeconds: number; graceSeconds?: number; stdoutFile?: string; env?: NodeJS.ProcessEnv; beside?: (child: ChildProcess) => Promise<void> },
 ): Promise<CommandRun> {
   const started = performance.now();
   const child = spawn(process.execPath, argv, { cwd: o.cwd, env: o.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,11 +73,12 @@ export function runCommand(
   child.stderr!.on('data', log);
   let timedOut = false;
   let kill: NodeJS.Timeout | undefined;
+  const grace = o.graceSeconds ?? GRACE_SECONDS;
   const limit = setTimeout(() => {
     timedOut = true;
-    appendFileSync(o.logFile, `\n[device-check] time limit of ${o.limitSeconds} s reached: SIGINT, then SIGKILL after ${GRACE_SECONDS} s\n`);
+    appendFileSync(o.logFile, `\n[device-check] time limit of ${o.limitSeconds} s reached: SIGINT, then SIGKILL after ${grace} s\n`);
     signalGroup(child, 'SIGINT');
-    kill = setTimeout(() => signalGroup(child, 'SIGKILL'), GRACE_SECONDS * 1000);
+    kill = setTimeout(() => signalGroup(child, 'SIGKILL'), grace * 1000);
   }, o.limitSeconds * 1000);
   const besides = o.beside?.(child).catch((err: unknown) => appendFileSync(o.logFile, `\n[device-check] ${String(err)}\n`));
   return new Promise((resolve) => {
@@ -86,7 +87,7 @@ export function runCommand(
       clearTimeout(kill);
       // Whatever the step left in its group (a server's workers) goes with it.
       signalGroup(child, 'SIGKILL');
-      void Promise.resolve(besides).then(() => resolve({ exitCode, signal, timedOut, seconds: (performance.now() - started) / 1000, lastLine: tail.trim().split('\n').pop() ?? '' }));
+      void Promise.resolve(besides).then(() => resolve({ exitCode, signal, timedOut, seconds: (performance.now() - started) / 1000, lastLine: lastTellingLine(tail) }));
     };
     child.on('error', (err) => {
       appendFileSync(o.logFile, `\n[device-check] could not start: ${err.message}\n`);
@@ -94,6 +95,14 @@ export function runCommand(
     });
     child.on('close', (code, signal) => finish(code, signal));
   });
+}
+
+/** Lines that say nothing about what went wrong: stack frames, Node's version banner, a caret, a pointer to --help. */
+const NOISE = [/^\s+at /, /^Node\.js v/, /^\s*\^+\s*$/, /^\(see .*--help\)$/, /^\s*$/];
+
+/** The last line of output that says something (an uncaught error's message rather than its stack). */
+export function lastTellingLine(output: string): string {
+  return output.split('\n').filter((l) => !NOISE.some((re) => re.test(l))).pop()?.trim() ?? '';
 }
 
 /**

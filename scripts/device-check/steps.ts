@@ -20,8 +20,8 @@ export interface CheckContext {
   work: string;
   /** Small sizes on whatever devices are here (the emulated stack), instead of GPU-only figures. */
   rehearse: boolean;
-  /** Backends the devices step found available, GPUs first (the run's order). */
-  backends: string[];
+  /** Backends the devices step found available, GPUs first; null when that step has not run (then the run uses every available one). */
+  backends: string[] | null;
   /** Probes of the run step (default every probe). */
   runProbes: string | undefined;
   /** How long `flopmeter serve` runs before /metrics is saved, seconds. */
@@ -122,8 +122,8 @@ const run: Step = {
   capSeconds: 180,
   reserveSeconds: 60,
   // A 1 s cap per result keeps ~80 quick results within the step; GPUs first, so a cut run still has them.
-  argv: (ctx) => [CLI, 'run', '--preset', 'quick', '--max-seconds', '1', '--no-progress', '-b', ctx.backends.join(','), ...(ctx.runProbes ? ['-p', ctx.runProbes] : []), '-o', join(ctx.work, 'run.json')],
-  skip: (ctx) => (ctx.backends.length ? null : 'no available backend (the devices step found none)'),
+  argv: (ctx) => [CLI, 'run', '--preset', 'quick', '--max-seconds', '1', '--no-progress', ...(ctx.backends ? ['-b', ctx.backends.join(',')] : []), ...(ctx.runProbes ? ['-p', ctx.runProbes] : []), '-o', join(ctx.work, 'run.json')],
+  skip: (ctx) => (ctx.backends?.length === 0 ? 'no available backend (the devices step found none)' : null),
   collect(ctx) {
     const report = readJson(join(ctx.work, 'run.json'));
     ctx.bundle.run = report;
