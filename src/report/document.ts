@@ -103,8 +103,10 @@ export function reportDocument(report: Report, source: string): Document {
     blocks.push(heading('Rooflines'), paragraph('Ceilings measured on each device: memory bandwidth from the best stream/reduce result, compute from the best fma-peak and gemm result per precision; results whose work counts FLOP and bytes are placed at their arithmetic intensity.'));
     for (const { roof, spec } of roofs) blocks.push({ kind: 'chart', id: `roofline:${roof.device}`, title: `Roofline of ${roof.device}: ${roof.compute.map((c) => `${c.label} ${formatSI(c.value, 'FLOP/s')}`).join(', ') || 'no compute ceiling measured'}`, spec, alt: `roofline of ${roof.device}` });
   }
-  blocks.push(heading('Each result'), ...report.results.flatMap(resultBlocks));
-  blocks.push(...provenanceBlocks(report));
+  blocks.push(heading('Each result'));
+  // One result at a time, not push(...all): a report can have more blocks than a call may take arguments.
+  for (const r of report.results) for (const b of resultBlocks(r)) blocks.push(b);
+  for (const b of provenanceBlocks(report)) blocks.push(b);
   return {
     title: `flopmeter report: ${report.host.hostname}, ${report.createdAt}`,
     subtitle: `${source} · ${report.results.length} results · ${report.status} · flopmeter ${report.tool.version}`,

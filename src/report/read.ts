@@ -8,6 +8,7 @@
  * before anything looks at the values, then the schema id, then the schema.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { escapeControl } from '../core/control-chars.js';
 import { UsageError, describeError } from '../core/errors.js';
 import type { Report } from './types.js';
 import { firstSchemaProblem } from './validate.js';
@@ -269,7 +270,6 @@ function kindOf(value: unknown): string {
 
 /** Control characters escaped (a file name or key can hold newlines) and the length capped. */
 function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = escapeControl(message);
   return escaped.length > MAX_MESSAGE_CHARS ? `${escaped.slice(0, MAX_MESSAGE_CHARS - 1)}…` : escaped;
 }

@@ -7,7 +7,9 @@ export interface Column {
 }
 
 export function renderTable(columns: readonly Column[], rows: readonly string[][]): string {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...cells): a report can have more rows than a call may take arguments.
+  const widths = columns.map((c) => c.header.length);
+  for (const row of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (row[i] ?? '').length);
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, i) => (columns[i]!.align === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))

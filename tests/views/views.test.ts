@@ -116,9 +116,9 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('<svg');
   });
 
-  it('keeps a cell on one line and escapes backslashes', () => {
+  it('keeps a cell on one line (a newline shown as its escape, as in the text view) and escapes backslashes', () => {
     const out = renderMarkdown({ title: 't', subtitle: 's', blocks: [table({ columns: [{ header: 'a' }], rows: [['x\ny\\z']] })] });
-    expect(out).toContain('| x y\\\\z |');
+    expect(out).toContain('| x\\\\u000ay\\\\z |');
   });
 });
 
