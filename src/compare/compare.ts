@@ -155,7 +155,8 @@ function cellFor(base: { report: Report; result: Result } | null, own: { report:
 /** Column labels: the file names, made unique by their parent folders where needed. */
 export function labelsFor(sources: readonly string[]): string[] {
   const parts = sources.map((s) => s.split(/[\\/]/).filter(Boolean));
-  for (let depth = 1; depth <= Math.max(...parts.map((p) => p.length)); depth++) {
+  const deepest = parts.reduce((m, p) => Math.max(m, p.length), 0);
+  for (let depth = 1; depth <= deepest; depth++) {
     const labels = parts.map((p) => p.slice(-depth).join('/').replace(/\.json$/, ''));
     if (new Set(labels).size === labels.length) return labels;
   }

@@ -4,6 +4,7 @@
  * side by side. Rows then match on probe and the other parameters, not on
  * backend and device, since the engine decides those.
  */
+import { escapeControl } from '../core/control-chars.js';
 import { UsageError } from '../core/errors.js';
 import type { ComparedReport } from './compare.js';
 
@@ -18,7 +19,8 @@ export function splitBy(reports: readonly ComparedReport[], param: string): Comp
       out.push({ label: reports.length > 1 ? `${rep.label} ${value}` : value, source: rep.source, report: { ...rep.report, results } });
     }
   }
-  if (out.length === 0) throw new UsageError(`--by ${param}: no result in ${reports.length > 1 ? 'these reports' : 'this report'} has a parameter "${param}" (model probes have "engine")`);
-  if (out.length < 2) throw new UsageError(`--by ${param}: only one value (${out[0]!.label}) found; nothing to compare`);
+  // The value named comes from the report: escaped.
+  if (out.length === 0) throw new UsageError(escapeControl(`--by ${param}: no result in ${reports.length > 1 ? 'these reports' : 'this report'} has a parameter "${param}" (model probes have "engine")`));
+  if (out.length < 2) throw new UsageError(escapeControl(`--by ${param}: only one value (${out[0]!.label}) found; nothing to compare`));
   return out;
 }

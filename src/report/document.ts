@@ -28,7 +28,7 @@ export function budgetTable(name: string, b: UncertaintyBudget): Block {
   });
 }
 
-function resultBlocks(r: Result): Block[] {
+function resultBlocks(r: Result, charts: boolean): Block[] {
   const blocks: Block[] = [heading(r.id, 3)];
   const facts = [
     `status: ${r.status}${r.reason ? ` (${r.reason})` : ''}; engine: ${r.engine ?? '—'}; definition ${r.definitionHash ?? '—'}`,
@@ -40,13 +40,20 @@ function resultBlocks(r: Result): Block[] {
     ...r.notes,
   ].filter(Boolean);
   blocks.push(list(facts));
+  if (charts) blocks.push(...resultCharts(r));
+  if (r.uncertainty) {
+    for (const [name, b] of Object.entries(r.uncertainty) as Array<[string, UncertaintyBudget | null]>) if (b) blocks.push(budgetTable(name, b));
+  }
+  return blocks;
+}
+
+/** A result's latency and telemetry charts (decoding its histogram: the costly part of a document). */
+function resultCharts(r: Result): Block[] {
+  const blocks: Block[] = [];
   const latency = latencyChart(r);
   if (latency) blocks.push({ kind: 'chart', id: `latency:${r.id}`, title: `Latency of every iteration: cumulative distribution and histogram (log scale), p50/p90/p99/p99.9 marked`, spec: latency, alt: `latency distribution of ${r.id}` });
   const timeline = timelineChart(r);
   if (timeline) blocks.push({ kind: 'chart', id: `timeline:${r.id}`, title: `Power, clock and temperature during the measurement: ${timelineSummary(r)}`, spec: timeline, alt: `telemetry timeline of ${r.id}` });
-  if (r.uncertainty) {
-    for (const [name, b] of Object.entries(r.uncertainty) as Array<[string, UncertaintyBudget | null]>) if (b) blocks.push(budgetTable(name, b));
-  }
   return blocks;
 }
 
@@ -90,9 +97,27 @@ function provenanceBlocks(report: Report): Block[] {
   ];
 }
 
-/** The report as a document. `source`: where it was read from. */
-export function reportDocument(report: Report, source: string): Document {
+/**
+ * The report as a document. `source`: where it was read from. `charts`: false leaves the charts out, for
+ * the views that do not draw them (building them decodes every result's histogram).
+ */
+export function reportDocument(report: Report, source: string, { charts = true }: { charts?: boolean } = {}): Document {
   const blocks: Block[] = [heading('Results'), table({ columns: SUMMARY_COLUMNS, rows: summaryRows(report.results) })];
+  if (charts) for (const b of summaryCharts(report)) blocks.push(b);
+  blocks.push(heading('Each result'));
+  // One result at a time, not push(...all): a report can have more blocks than a call may take arguments.
+  for (const r of report.results) for (const b of resultBlocks(r, charts)) blocks.push(b);
+  for (const b of provenanceBlocks(report)) blocks.push(b);
+  return {
+    title: `flopmeter report: ${report.host.hostname}, ${report.createdAt}`,
+    subtitle: `${source} · ${report.results.length} results · ${report.status} · flopmeter ${report.tool.version}`,
+    blocks,
+  };
+}
+
+/** Work per joule across the results, and each device's roofline. */
+function summaryCharts(report: Report): Block[] {
+  const blocks: Block[] = [];
   const eff = efficiencyChart(efficiencyPoints(report.results));
   if (eff) blocks.push(heading('Work per joule'), { kind: 'chart', id: 'efficiency', title: 'Work per joule by probe across backends and devices, with 95 % intervals', spec: eff, alt: 'work per joule with error bars' });
   const roofs = report.devices.map((d) => rooflineOf(d.id, report.results)).flatMap((roof) => {
@@ -103,11 +128,5 @@ export function reportDocument(report: Report, source: string): Document {
     blocks.push(heading('Rooflines'), paragraph('Ceilings measured on each device: memory bandwidth from the best stream/reduce result, compute from the best fma-peak and gemm result per precision; results whose work counts FLOP and bytes are placed at their arithmetic intensity.'));
     for (const { roof, spec } of roofs) blocks.push({ kind: 'chart', id: `roofline:${roof.device}`, title: `Roofline of ${roof.device}: ${roof.compute.map((c) => `${c.label} ${formatSI(c.value, 'FLOP/s')}`).join(', ') || 'no compute ceiling measured'}`, spec, alt: `roofline of ${roof.device}` });
   }
-  blocks.push(heading('Each result'), ...report.results.flatMap(resultBlocks));
-  blocks.push(...provenanceBlocks(report));
-  return {
-    title: `flopmeter report: ${report.host.hostname}, ${report.createdAt}`,
-    subtitle: `${source} · ${report.results.length} results · ${report.status} · flopmeter ${report.tool.version}`,
-    blocks,
-  };
+  return blocks;
 }

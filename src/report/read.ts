@@ -4,12 +4,15 @@
  * this flopmeter can read to the current in-memory Report.
  *
  * The order of checks is the order of cost and danger: size before reading,
- * nesting depth before JSON.parse, prototype keys and non-finite numbers
- * before anything looks at the values, then the schema id, then the schema.
+ * nesting depth before JSON.parse, repeated keys, prototype keys and
+ * non-finite numbers before anything looks at the values, then the schema
+ * id, then the schema.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { escapeControl } from '../core/control-chars.js';
 import { UsageError, describeError } from '../core/errors.js';
 import type { Report } from './types.js';
+import { scanStructure } from './structure.js';
 import { firstSchemaProblem } from './validate.js';
 
 /** Largest report file read. Far above a real report (a full run is a few MiB); small enough that the text and its parse fit in memory. */
@@ -76,9 +79,13 @@ export class ReportReadError extends UsageError {
 export function parseReport(text: string, source: string): Report {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') throw new ReportReadError(source, '', 'empty: no report in it');
-  checkNesting(body, source);
+  // Depth before JSON.parse can recurse into it; a repeated key only once the text is known to be JSON.
+  const structure = scanStructure(body, MAX_REPORT_DEPTH);
+  if (structure.problem) throw new ReportReadError(source, '', `nested deeper than ${MAX_REPORT_DEPTH} levels at ${lineColumn(body, structure.problem.offset)}`);
   const value = parseJson(body, source);
-  checkValues(value, [], source);
+  const tally = { keys: 0 };
+  checkValues(value, [], source, tally);
+  if (tally.keys !== structure.keys) refuseRepeatedKey(body, source);
   if (!isPlainObject(value)) throw new ReportReadError(source, '', `not a report: the JSON value is ${kindOf(value)}, not an object`);
   const schema = readableSchema(value, source);
   const problem = firstSchemaProblem(value, schema.file);
@@ -149,30 +156,13 @@ function fsReason(err: unknown): string {
   return (typeof code === 'string' ? FS_REASONS[code] : undefined) ?? describeError(err);
 }
 
-/**
- * Refuses nesting deeper than MAX_REPORT_DEPTH with one pass over the text,
- * before JSON.parse could recurse into it. Counts brackets outside strings,
- * which for well-formed JSON is the nesting depth; anything else JSON.parse
- * refuses next.
- */
-function checkNesting(text: string, source: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > MAX_REPORT_DEPTH) {
-        throw new ReportReadError(source, '', `nested deeper than ${MAX_REPORT_DEPTH} levels at ${lineColumn(text, i)}`);
-      }
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      depth--;
-    }
-  }
+/** Finds the first repeated key (JSON.parse kept fewer keys than the text holds) and refuses it, naming its path. */
+function refuseRepeatedKey(text: string, source: string): never {
+  const found = scanStructure(text, MAX_REPORT_DEPTH, true).problem;
+  const what = 'a key may appear once in an object (readers differ on which one they keep)';
+  if (found?.kind !== 'duplicate-key') throw new ReportReadError(source, '', `an object repeats a key: ${what}`);
+  const key = JSON.stringify(found.path[found.path.length - 1]);
+  throw new ReportReadError(source, pointer(found.path), `duplicate key ${key} at ${lineColumn(text, found.offset)}: ${what}`);
 }
 
 function parseJson(text: string, source: string): unknown {
@@ -207,24 +197,27 @@ function lineColumn(text: string, offset: number): string {
  * number that is not finite (1e400 parses to Infinity). JSON.parse itself
  * makes "__proto__" an own property, so parsing cannot pollute; this keeps
  * later code from being tricked. `at` is the path as a stack of keys, made
- * a pointer only for a message. Recursion is bounded by checkNesting.
+ * a pointer only for a message; `tally` counts the keys it sees. Recursion is
+ * bounded by scanStructure.
  */
-function checkValues(value: unknown, at: string[], source: string): void {
+function checkValues(value: unknown, at: string[], source: string, tally: { keys: number }): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ReportReadError(source, pointer(at), 'number out of range: not a finite 64-bit float');
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) visit(value[i], String(i), at, source);
+    for (let i = 0; i < value.length; i++) visit(value[i], String(i), at, source, tally);
   } else if (isPlainObject(value)) {
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    tally.keys += keys.length;
+    for (const key of keys) {
       if (FORBIDDEN_KEYS.has(key)) throw new ReportReadError(source, pointer([...at, key]), `key "${key}" is not allowed (it could reach a prototype)`);
-      visit(value[key], key, at, source);
+      visit(value[key], key, at, source, tally);
     }
   }
 }
 
-function visit(value: unknown, key: string, at: string[], source: string): void {
+function visit(value: unknown, key: string, at: string[], source: string, tally: { keys: number }): void {
   at.push(key);
-  checkValues(value, at, source);
+  checkValues(value, at, source, tally);
   at.pop();
 }
 
@@ -269,7 +262,6 @@ function kindOf(value: unknown): string {
 
 /** Control characters escaped (a file name or key can hold newlines) and the length capped. */
 function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = escapeControl(message);
   return escaped.length > MAX_MESSAGE_CHARS ? `${escaped.slice(0, MAX_MESSAGE_CHARS - 1)}…` : escaped;
 }

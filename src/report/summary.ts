@@ -1,6 +1,7 @@
 /**
  * The end-of-run summary: one line per result, as a text table.
  */
+import { escapeControl } from '../core/control-chars.js';
 import { paramsLabel } from '../core/probe.js';
 import { formatSI } from '../core/units.js';
 import type { Result } from '../measure/result.js';
@@ -44,7 +45,8 @@ export function summaryRows(results: readonly Result[]): string[][] {
 }
 
 export function renderSummary(results: readonly Result[]): string {
-  const table = renderTable(SUMMARY_COLUMNS, summaryRows(results));
+  // Device names, engines and notes come from drivers and libraries: their control characters escaped.
+  const table = renderTable(SUMMARY_COLUMNS, summaryRows(results).map((row) => row.map(escapeControl)));
   const notes: string[] = [];
   if (results.some((r) => r.status === 'completed' && r.throughput && !r.throughput.converged)) {
     notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');
@@ -52,9 +54,16 @@ export function renderSummary(results: readonly Result[]): string {
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   // A note several results share is printed once, with how many.
   const byNote = new Map<string, string[]>();
-  for (const r of results) for (const n of r.notes) byNote.set(n, [...(byNote.get(n) ?? []), r.id]);
+  for (const r of results) {
+    for (const n of r.notes) {
+      const ids = byNote.get(n);
+      // Appended in place: copying the list for each result would be quadratic in the results.
+      if (ids) ids.push(r.id);
+      else byNote.set(n, [r.id]);
+    }
+  }
   const remarks = [...byNote].map(([n, ids]) => (ids.length === 1 ? `${ids[0]}: ${n}` : `${ids.length} results: ${n}`));
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  return [table, ...notes, ...problems, ...remarks].join('\n');
+  return [table, ...[...notes, ...problems, ...remarks].map(escapeControl)].join('\n');
 }

@@ -5,11 +5,13 @@
  * embedded (as JSON in an inert <script type="application/json">) so that the
  * page stays traceable to its report.
  */
+import { escapeControl, escapeControlKeepLayout } from '../core/control-chars.js';
 import { renderSvg } from '../report/charts/svg.js';
 import type { Block, Document } from './document.js';
 
+/** Text for an element or attribute: control characters made visible (as in the text view), markup characters as references. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `
@@ -58,7 +60,9 @@ export async function renderHtml(doc: Document, embedded?: { id: string; data: u
   // No "<" at all in the script's text: "</script" would end the element early, and "<!--" then "<script"
   // would put the HTML tokenizer in a state where the real "</script>" no longer ends it. JSON allows "\u003c".
   const json = embedded ? `\n<script type="application/json" id="${escapeHtml(embedded.id)}">${JSON.stringify(embedded.data).replace(/</g, '\\u003c')}</script>` : '';
-  return `<!doctype html>
+  // Control characters left in the page (chart labels Vega drew, the embedded JSON's strings) as escapes too, so
+  // that a page printed to a terminal cannot drive it; inside a JSON string the escape is the same character.
+  return escapeControlKeepLayout(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -73,5 +77,5 @@ export async function renderHtml(doc: Document, embedded?: { id: string; data: u
 ${blocks.join('\n')}${json}
 </body>
 </html>
-`;
+`);
 }

@@ -144,6 +144,13 @@ describe('reportDocument', () => {
     expect(renderText(doc)).toContain('• latency p50 25.00 ms, p90 26.00 ms');
   });
 
+  it('without charts (text and Markdown), the same document less the charts and their headings', () => {
+    const withCharts = reportDocument(full(), 'x.json');
+    const without = reportDocument(full(), 'x.json', { charts: false });
+    expect(charts(without)).toEqual([]);
+    expect(renderText(without)).toBe(renderText(withCharts).replace(/Work per joule\n═+\n\nRooflines\n═+\n\nCeilings measured[^\n]*\n\n/, ''));
+  });
+
   it('leaves out charts it has no data for', () => {
     const r = threeResults()[2]!;
     const doc = reportDocument(reportWith([r]), 'x.json');

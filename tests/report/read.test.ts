@@ -66,6 +66,18 @@ function typeOf(value: Json): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
+/** The JSON text of `root` with the first key of the object at `steps` written twice (first with null). */
+function withRepeatedKey(root: Json, steps: readonly Step[]): string {
+  const write = (value: Json, here: readonly Step[]): string => {
+    if (Array.isArray(value)) return `[${value.map((v, i) => write(v, [...here, i])).join(',')}]`;
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${write(v, [...here, k])}`);
+    if (pointerOf(here) === pointerOf(steps)) members.unshift(`${JSON.stringify(Object.keys(value)[0])}:null`);
+    return `{${members.join(',')}}`;
+  };
+  return write(root, []);
+}
+
 /** One value of each JSON type. */
 const SAMPLES: readonly Json[] = [null, true, 7, 'text', [], {}, [1], { x: 1 }];
 
@@ -178,6 +190,38 @@ describe('parseReport', () => {
     expect(refusal(`{"a":[{"b":{"prototype":1}}]}`).path).toBe('/a/0/b/prototype');
     expect(refusal(`{"a/b~c":{"__proto__":1}}`).path).toBe('/a~1b~0c/__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a key repeated in an object, at the top level or nested, naming its JSON path', () => {
+    const text = JSON.stringify(fullReport());
+    const top = refusal(text.replace('{"schema"', '{"createdAt":"2020-01-01T00:00:00.000Z","schema"'));
+    expect(top.path).toBe('/createdAt');
+    expect(top.message).toMatch(/^report\.json: at \/createdAt: duplicate key "createdAt" at line 1 column \d+: a key may appear once in an object/);
+    const nested = refusal(text.replace('"throughput":{"value":4000000000', '"throughput":{"value":1,"value":4000000000'));
+    expect(nested.path).toBe('/results/0/throughput/value');
+    expect(nested.message).toContain('at /results/0/throughput/value: duplicate key "value"');
+    // The same key however it is spelled: escapes are undone before comparing.
+    expect(refusal(text.replace('"throughput":{"value"', '"throughput":{"v\\u0061lue":1,"value"')).path).toBe('/results/0/throughput/value');
+    expect(refusal('{"a":[{"x":1},{"x":2,"b~/":{"k":1,"k":2}}]}').path).toBe('/a/1/b~0~1/k');
+  });
+
+  it('takes keys only where keys go: equal keys in sibling objects and strings equal to keys are fine', () => {
+    expect(refusal('{"a":{"k":1},"b":{"k":1},"c":["k","k"],"d":"a"}').message).toMatch(/is required but missing/);
+    expect(refusal('{"a":"\\",\\"a\\":","a":1}').path).toBe('/a'); // the first value is the string ","a":
+  });
+
+  it('reports a syntax error before a repeated key in text that is not JSON', () => {
+    expect(refusal('{"a":1,"a":').message).toMatch(/not JSON/);
+  });
+
+  it('refuses a duplicate of any key of any object of a report, naming it', () => {
+    const doc = reportJson();
+    for (const steps of objectPaths(doc)) {
+      const target = at(doc, steps) as Record<string, Json>;
+      const first = Object.keys(target)[0];
+      if (first === undefined) continue;
+      expect(refusal(withRepeatedKey(doc, steps)).path).toBe(pointerOf([...steps, first]));
+    }
   });
 
   it('refuses nesting deeper than the limit from a scan of the text, without recursing', () => {

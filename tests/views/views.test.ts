@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from '../../src/report/charts/svg.js';
+import { MAX_ALIGNED_WIDTH } from '../../src/report/table.js';
 import { heading, list, paragraph, table, type Document } from '../../src/views/document.js';
 import { escapeHtml, renderHtml } from '../../src/views/html.js';
 import { renderMarkdown } from '../../src/views/markdown.js';
@@ -84,6 +85,17 @@ describe('renderText', () => {
   });
 });
 
+describe('renderText tables', () => {
+  it('aligns a column up to MAX_ALIGNED_WIDTH; a longer cell overflows its own row and pads no other', () => {
+    const long = 'x'.repeat(10_000);
+    const rows = [['a', '1'], [long, '2'], ['b'.repeat(MAX_ALIGNED_WIDTH), '3']];
+    const lines = renderText({ title: 't', subtitle: 's', blocks: [table({ columns: [{ header: 'name' }, { header: 'n' }], rows })] }).split('\n');
+    expect(lines).toContain(`${'a'.padEnd(MAX_ALIGNED_WIDTH)}  1`);
+    expect(lines).toContain(`${long}  2`);
+    expect(lines).toContain(`${'b'.repeat(MAX_ALIGNED_WIDTH)}  3`);
+  });
+});
+
 describe('renderMarkdown', () => {
   const md = renderMarkdown(doc());
   const lines = md.split('\n');
@@ -116,9 +128,9 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('<svg');
   });
 
-  it('keeps a cell on one line and escapes backslashes', () => {
+  it('keeps a cell on one line (a newline shown as its escape, as in the text view) and escapes backslashes', () => {
     const out = renderMarkdown({ title: 't', subtitle: 's', blocks: [table({ columns: [{ header: 'a' }], rows: [['x\ny\\z']] })] });
-    expect(out).toContain('| x y\\\\z |');
+    expect(out).toContain('| x\\\\u000ay\\\\z |');
   });
 });
 

@@ -11,6 +11,7 @@ import { comparisonDocument } from '../../compare/document.js';
 import { comparisonJson } from '../../compare/json.js';
 import { splitBy } from '../../compare/split.js';
 import type { ComparedReport } from '../../compare/compare.js';
+import { escapeControl } from '../../core/control-chars.js';
 import { UsageError } from '../../core/errors.js';
 import { readReport } from '../../report/read.js';
 import { chooseFormat, emit, FORMATS } from '../output.js';
@@ -30,7 +31,8 @@ function baselineIndex(reports: readonly ComparedReport[], split: boolean, basel
   if (baseline === undefined) return 0;
   const byValue = split ? reports.findIndex((r) => r.label === baseline || r.label.endsWith(` ${baseline}`)) : -1;
   const index = byValue >= 0 ? byValue : reports.findIndex((r) => resolve(r.source) === resolve(baseline));
-  if (index < 0) throw new UsageError(`--baseline ${baseline}: no such column; columns: ${reports.map((r) => r.label).join(', ')}`);
+  // With --by, the columns are named by values from the reports: escaped.
+  if (index < 0) throw new UsageError(escapeControl(`--baseline ${baseline}: no such column; columns: ${reports.map((r) => r.label).join(', ')}`));
   return index;
 }
 

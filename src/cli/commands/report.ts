@@ -22,7 +22,7 @@ export const reportCommand: CommandSpec = {
   async run(args: { file: string; format?: string; out?: string }, ctx) {
     const format = chooseFormat(args.format, args.out);
     const report = readReport(args.file);
-    await emit(ctx, { format, out: args.out, doc: () => reportDocument(report, args.file), json: () => report, embedded: { id: 'flopmeter-report', data: report } });
+    await emit(ctx, { format, out: args.out, doc: () => reportDocument(report, args.file, { charts: format === 'html' }), json: () => report, embedded: { id: 'flopmeter-report', data: report } });
     return EXIT.OK;
   },
 };

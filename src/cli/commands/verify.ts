@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import type { Argv } from 'yargs';
+import { escapeControl } from '../../core/control-chars.js';
 import { UsageError, describeError } from '../../core/errors.js';
 import { readReport } from '../../report/read.js';
 import { parsePublicKey, verifyReport } from '../../report/signature.js';
@@ -26,6 +27,9 @@ async function readPublicKey(path: string): Promise<KeyObject> {
   return parsePublicKey(text, `--pubkey ${path}`);
 }
 
+/** A string from the report (or the command line) as one inert line: its control characters escaped. */
+const safe = (text: string | null): string => escapeControl(String(text));
+
 export const verifyCommand: CommandSpec = {
   command: 'verify <file>',
   describe: "Check a signed report against the signer's public key; on failure, name what changed",
@@ -39,11 +43,12 @@ export const verifyCommand: CommandSpec = {
     const report = readReport(args.file);
     const v = verifyReport(report, key);
     if (v.valid) {
-      ctx.stdout.write(`valid: signed by key ${v.keyId} at ${v.signedAt}\n`);
+      ctx.stdout.write(`valid: signed by key ${safe(v.keyId)} at ${safe(v.signedAt)}\n`);
       return EXIT.OK;
     }
-    const by = v.keyId ? ` (signature by key ${v.keyId} at ${v.signedAt})` : '';
-    ctx.stdout.write(`not valid: ${args.file}${by}\n${v.problems.map((p) => `  - ${p}\n`).join('')}`);
+    // Names in the problems (result ids, member names) and the signature's fields come from the report: escaped.
+    const by = v.keyId ? ` (signature by key ${safe(v.keyId)} at ${safe(v.signedAt)})` : '';
+    ctx.stdout.write(`not valid: ${safe(args.file)}${by}\n${v.problems.map((p) => `  - ${safe(p)}\n`).join('')}`);
     // Exit 1: the check ran and failed (as a result failing verification does for `run`).
     return EXIT.FAILED_RESULTS;
   },

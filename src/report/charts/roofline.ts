@@ -52,12 +52,12 @@ export function rooflineOf(device: string, results: readonly Result[]): Roofline
 
 export function rooflineChart(roof: Roofline): TopLevelSpec | null {
   if (!roof.bandwidth && !roof.compute.length) return null;
-  const intensities = roof.points.map((p) => p.intensity);
-  const peak = roof.compute[0]?.value ?? Math.max(...roof.points.map((p) => p.flops), 1);
+  // Folds, not Math.max(...points): a device can have more results than a call may take arguments.
+  const peak = roof.compute[0]?.value ?? roof.points.reduce((m, p) => Math.max(m, p.flops), 1);
   const ridge = roof.bandwidth ? peak / roof.bandwidth.value : 1;
   // The x range spans every point and the ridge point, a decade beyond each end.
-  const lo = 10 ** Math.floor(Math.log10(Math.min(ridge, ...intensities)) - 1);
-  const hi = 10 ** Math.ceil(Math.log10(Math.max(ridge, ...intensities)) + 1);
+  const lo = 10 ** Math.floor(Math.log10(roof.points.reduce((m, p) => Math.min(m, p.intensity), ridge)) - 1);
+  const hi = 10 ** Math.ceil(Math.log10(roof.points.reduce((m, p) => Math.max(m, p.intensity), ridge)) + 1);
   const lines: Array<{ ceiling: string; intensity: number; flops: number }> = [];
   for (const c of roof.compute) {
     const knee = roof.bandwidth ? Math.max(lo, c.value / roof.bandwidth.value) : lo;
