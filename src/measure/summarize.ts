@@ -7,8 +7,9 @@
  * resolution.
  */
 import type { SensorInfo } from '../telemetry/types.js';
+import { blockEstimate, type Blocks } from './blocks.js';
 import { linearTrend, mean, relStdDev } from './stats.js';
-import { combine, intervalOf, typeA, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
+import { combine, intervalOf, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
 import type { Budgets, Drift, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
 import type { StoppingDecision } from './stopping.js';
 
@@ -23,6 +24,8 @@ export interface SummaryInput {
   energy: { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string };
   idleWatts: number | null;
   stop: StoppingDecision;
+  /** Blocks of a two-stage stopping rule's first stage (blocks.ts: Stein's bound), if it had one. */
+  firstStageBlocks?: number;
 }
 
 export interface Summary {
@@ -69,17 +72,33 @@ export function throughputDrift(windows: readonly WindowRecord[]): Drift | null 
   return { relPerMinute: trend.slope / m, p: trend.p, significant: trend.p < DRIFT_ALPHA };
 }
 
+/** Per-window values grouped by the windows' blocks (windows of older reports have none: one block). */
+export function byBlock(windows: readonly WindowRecord[], values: readonly number[]): Blocks {
+  const out: number[][] = [];
+  windows.forEach((w, i) => (out[w.block ?? 0] ??= []).push(values[i]!));
+  return out.filter((b) => b !== undefined);
+}
+
+/** Type A lines for a per-window quantity: from the spread of its block means (blocks.ts). */
+function typeAOf(windows: readonly WindowRecord[], values: readonly number[], what: string, firstStage?: number): UncertaintyComponent[] {
+  return blockEstimate(byBlock(windows, values), what, firstStage).components;
+}
+
 export function summarize(input: SummaryInput): Summary {
   const { windows, workPerIteration, unit } = input;
   const work = windows.map((w) => w.iterations * workPerIteration);
   const tput = windows.map((w) => w.throughput);
   const meanSeconds = mean(windows.map((w) => w.seconds));
 
+  const first = input.firstStageBlocks;
+  const tputEstimate = blockEstimate(byBlock(windows, tput), 'throughput', first);
   const tputBudget = combine([
-    typeA('window-to-window spread of throughput', tput),
+    ...tputEstimate.components,
     typeBRectangular(`iteration timer resolution ${input.timerResolutionSeconds.toExponential(2)} s`, input.timerResolutionSeconds / meanSeconds),
   ]);
-  const throughputValue = mean(tput);
+  // All the work over all the windows' time, like work per joule (all the work over all the energy), so that
+  // efficiency = throughput / power holds between the stated values; the block means give its uncertainty.
+  const throughputValue = work.reduce((a, b) => a + b, 0) / windows.reduce((a, w) => a + w.seconds, 0);
   const throughput: ThroughputEstimate = {
     ...estimate(throughputValue, `${unit}/s`, tputBudget),
     relStdDev: windows.length > 1 ? relStdDev(tput) : 0,
@@ -113,9 +132,9 @@ export function summarize(input: SummaryInput): Summary {
   const totalJoules = joules.reduce((a, b) => a + b, 0);
   const B = sensorComponents(sensor, mean(watts), mean(joules));
 
-  const powerBudget = combine([typeA('window-to-window spread of power', watts), ...B]);
-  const perUnitBudget = combine([typeA('window-to-window spread of energy per unit', perUnit), ...B]);
-  const effBudget = combine([typeA('window-to-window spread of work per joule', perJoule), ...B]);
+  const powerBudget = combine([...typeAOf(windows, watts, 'power', first), ...B]);
+  const perUnitBudget = combine([...typeAOf(windows, perUnit, 'energy per unit', first), ...B]);
+  const effBudget = combine([...typeAOf(windows, perJoule, 'work per joule', first), ...B]);
 
   const idle = input.idleWatts;
   const dynWatts = idle === null ? null : watts.map((p) => p - idle);
@@ -126,13 +145,13 @@ export function summarize(input: SummaryInput): Summary {
     const dynPerUnit = dynWatts.map((p, i) => (p * wall[i]!) / work[i]!);
     const dynPerJoule = dynPerUnit.map((x) => 1 / x);
     const dynJoules = dynWatts.reduce((a, p, i) => a + p * wall[i]!, 0);
-    dynamicPerUnit = estimate(dynJoules / totalWork, `J/${unit}`, combine([typeA('window spread of dynamic energy per unit', dynPerUnit), ...B]));
-    dynamicEfficiency = estimate(totalWork / dynJoules, `${unit}/J`, combine([typeA('window spread of dynamic work per joule', dynPerJoule), ...B]));
+    dynamicPerUnit = estimate(dynJoules / totalWork, `J/${unit}`, combine([...typeAOf(windows, dynPerUnit, 'dynamic energy per unit', first), ...B]));
+    dynamicEfficiency = estimate(totalWork / dynJoules, `${unit}/J`, combine([...typeAOf(windows, dynPerJoule, 'dynamic work per joule', first), ...B]));
   }
 
   const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
   const integratedTotal = windows.every((w) => w.integratedJoules !== null) ? windows.reduce((s, w) => s + w.integratedJoules!, 0) : null;
-  const meanWatts = mean(watts);
+  const meanWatts = totalJoules / wall.reduce((a, b) => a + b, 0);
   return {
     throughput,
     power: {
