@@ -211,14 +211,99 @@ async function measureBlocks(b: BlocksInput): Promise<{ windows: WindowRecord[];
 }
 
 /**
+ * Inputs and their float64 reference, the kernel prepared (into `held`) and
+ * run once against the reference. Returns the inputs, or the `invalid` result
+ * when verification fails; fills in the result's engine, notes and hash.
+ */
+async function setUpAndVerify(probe: AnyProbe, params: Params, ctx: MeasureContext, result: Result, held: { kernel: PreparedKernel | null }): Promise<{ inputs: Inputs } | { invalid: Result }> {
+  const { session, signal } = ctx;
+  throwIfAborted(signal);
+  ctx.onPhase?.({ phase: 'setup' });
+  const { inputs, reference } = await prepareInputs(probe, params, ctx.seed, signal);
+  throwIfAborted(signal);
+  const kernel = (held.kernel = await session.prepare(probe, params, inputs));
+  result.engine = kernel.engine;
+  result.notes.push(...kernel.notes);
+  result.definitionHash = definitionHash(probe, params, kernel.kernelIdentity);
+  result.definitionScheme = DEFINITION_SCHEME;
+
+  ctx.onPhase?.({ phase: 'verify' });
+  const output = await kernel.runOnce();
+  // An interruption may have cut the run short: its output says nothing about the device.
+  throwIfAborted(signal);
+  result.check = await verifyYielding(output, reference, probe.tolerance(params), signal);
+  if (result.check.passed) return { inputs };
+  const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
+  return { invalid: { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` } };
+}
+
+interface Measured {
+  probe: AnyProbe;
+  ctx: MeasureContext;
+  result: Result;
+  /** The last block's kernel. */
+  kernel: PreparedKernel;
+  windows: WindowRecord[];
+  decision: StoppingDecision;
+  warm: { seconds: number; iterations: number; stable: boolean };
+  work: number;
+  histogram: LatencyHistogram;
+}
+
+/** The completed result: estimates with their budgets, latency, telemetry. */
+function completedResult(m: Measured): Result {
+  const { ctx, result, kernel, windows, decision, work } = m;
+  const tdev = ctx.telemetryDevice.id;
+  result.notes.push(...(kernel.afterWindows?.() ?? []));
+  const source = energySource(ctx.telemetry, tdev, ctx.telemetryDevice.id === null ? ctx.telemetryDevice.reason : '');
+  const summaryInput: SummaryInput = {
+    windows,
+    workPerIteration: work,
+    unit: WORK_UNIT[m.probe.headline],
+    timerResolutionSeconds: kernel.timer.resolutionSeconds,
+    energy: source,
+    idleWatts: ctx.idleWatts,
+    stop: decision,
+    firstStageBlocks: ctx.criterion.firstStageBlocks,
+  };
+  const summary = summarize(summaryInput);
+  const drift = summary.throughput.drift;
+  if (drift?.significant) {
+    result.notes.push(
+      `throughput drifted ${(drift.relPerMinute * 100).toFixed(1)} %/min across the windows (p = ${drift.p.toPrecision(2)}): the machine was not in a steady state; the interval includes that spread`,
+    );
+  }
+  const stats = m.histogram.stats()!;
+  const latency: LatencySummary = { unit: 's', ...stats, headline: m.probe.latencyHeadline, timer: kernel.timer, histogram: m.histogram.encode() };
+  m.histogram.destroy();
+  const iterations = windows.reduce((s, w) => s + w.iterations, 0);
+  const first = windows[0]!.startNs;
+  const last = windows[windows.length - 1]!.endNs;
+  return {
+    ...result,
+    status: 'completed',
+    reason: decision.converged ? null : `did not converge: ${decision.reason}`,
+    work: { ...result.work, iterations, total: iterations * work },
+    timing: { warmupSeconds: m.warm.seconds, warmupIterations: m.warm.iterations, warmupStable: m.warm.stable, measuredSeconds: windows.reduce((s, w) => s + w.seconds, 0), windowSeconds: ctx.windowSeconds },
+    throughput: summary.throughput,
+    latency,
+    power: summary.power,
+    energy: summary.energy,
+    efficiency: summary.efficiency,
+    unavailable: summary.unavailable,
+    telemetry: tdev === null ? null : summarizeTelemetry(ctx.telemetry, tdev, first, last, 'sensor' in source ? source.sensor : null),
+    uncertainty: summary.uncertainty,
+    windows,
+  };
+}
+
+/**
  * Measures one probe with one parameter set on one device. Never throws: an
  * interruption at any phase (setup, verification, warm-up, windows) gives an
  * `aborted` result, never `invalid` or `errored`.
  */
 export async function measure(probe: AnyProbe, params: Params, ctx: MeasureContext): Promise<Result> {
-  const { session, telemetry, signal } = ctx;
-  const tdev = ctx.telemetryDevice.id;
-  const unmatched = ctx.telemetryDevice.id === null ? ctx.telemetryDevice.reason : '';
+  const { session, signal } = ctx;
   const result = emptyResult(probe, params, session);
   if (ctx.telemetryDevice.id !== null && ctx.telemetryDevice.note) result.notes.push(ctx.telemetryDevice.note);
   const unsupported = session.unsupported(probe, params);
@@ -226,82 +311,15 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
 
   // The kernel in use: each block of windows prepares a new one.
   const held: { kernel: PreparedKernel | null } = { kernel: null };
-  let kernel: PreparedKernel;
   try {
-    throwIfAborted(signal);
-    ctx.onPhase?.({ phase: 'setup' });
-    const { inputs, reference } = await prepareInputs(probe, params, ctx.seed, signal);
-    throwIfAborted(signal);
-    kernel = held.kernel = await session.prepare(probe, params, inputs);
-    result.engine = kernel.engine;
-    result.notes.push(...kernel.notes);
-    result.definitionHash = definitionHash(probe, params, kernel.kernelIdentity);
-    result.definitionScheme = DEFINITION_SCHEME;
-
-    ctx.onPhase?.({ phase: 'verify' });
-    const output = await kernel.runOnce();
-    // An interruption may have cut the run short: its output says nothing about the device.
-    throwIfAborted(signal);
-    result.check = await verifyYielding(output, reference, probe.tolerance(params), signal);
-    if (!result.check.passed) {
-      const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
-      return { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` };
-    }
-
+    const setUp = await setUpAndVerify(probe, params, ctx, result, held);
+    if ('invalid' in setUp) return setUp.invalid;
     ctx.onPhase?.({ phase: 'warmup' });
-    const warm = await warmUp(kernel, ctx.preset.warmup, signal);
-
+    const warm = await warmUp(held.kernel!, ctx.preset.warmup, signal);
     const work = headlineWork(probe, params);
     const histogram = new LatencyHistogram();
-    const { windows, decision } = await measureBlocks({ probe, params, inputs, held, work, histogram, ctx });
-    kernel = held.kernel!;
-    result.notes.push(...(kernel.afterWindows?.() ?? []));
-    const source = energySource(telemetry, tdev, unmatched);
-    const summaryInput: SummaryInput = {
-      windows,
-      workPerIteration: work,
-      unit: WORK_UNIT[probe.headline],
-      timerResolutionSeconds: kernel.timer.resolutionSeconds,
-      energy: source,
-      idleWatts: ctx.idleWatts,
-      stop: decision,
-      firstStageBlocks: ctx.criterion.firstStageBlocks,
-    };
-    const summary = summarize(summaryInput);
-    const drift = summary.throughput.drift;
-    if (drift?.significant) {
-      result.notes.push(
-        `throughput drifted ${(drift.relPerMinute * 100).toFixed(1)} %/min across the windows (p = ${drift.p.toPrecision(2)}): the machine was not in a steady state; the interval includes that spread`,
-      );
-    }
-    const stats = histogram.stats()!;
-    const latency: LatencySummary = { unit: 's', ...stats, headline: probe.latencyHeadline, timer: kernel.timer, histogram: histogram.encode() };
-    histogram.destroy();
-    const iterations = windows.reduce((s, w) => s + w.iterations, 0);
-    const first = windows[0]!.startNs;
-    const last = windows[windows.length - 1]!.endNs;
-    return {
-      ...result,
-      status: 'completed',
-      reason: decision.converged ? null : `did not converge: ${decision.reason}`,
-      work: { ...result.work, iterations, total: iterations * work },
-      timing: {
-        warmupSeconds: warm.seconds,
-        warmupIterations: warm.iterations,
-        warmupStable: warm.stable,
-        measuredSeconds: windows.reduce((s, w) => s + w.seconds, 0),
-        windowSeconds: ctx.windowSeconds,
-      },
-      throughput: summary.throughput,
-      latency,
-      power: summary.power,
-      energy: summary.energy,
-      efficiency: summary.efficiency,
-      unavailable: summary.unavailable,
-      telemetry: tdev === null ? null : summarizeTelemetry(telemetry, tdev, first, last, 'sensor' in source ? source.sensor : null),
-      uncertainty: summary.uncertainty,
-      windows,
-    };
+    const { windows, decision } = await measureBlocks({ probe, params, inputs: setUp.inputs, held, work, histogram, ctx });
+    return completedResult({ probe, ctx, result, kernel: held.kernel!, windows, decision, warm, work, histogram });
   } catch (err) {
     if (err instanceof AbortedError || signal.aborted) return { ...result, status: 'aborted', reason: 'interrupted before the result was complete' };
     // Found only when preparing or first running (e.g. an engine without a kernel the workload needs).
