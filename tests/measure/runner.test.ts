@@ -61,6 +61,23 @@ describe('the procedure for one result', () => {
     expect(r.timing!.warmupIterations).toBeGreaterThan(0);
   });
 
+  it('measures in blocks, each after a fresh setup: the kernel prepared anew and the session renewed', async () => {
+    let prepared = 0;
+    let renewed = 0;
+    const session: DeviceSession = Object.assign(Object.create(cpu) as DeviceSession, {
+      prepare: (...a: Parameters<DeviceSession['prepare']>) => (prepared++, cpu.prepare(...a)),
+      renew: () => (renewed++, cpu.renew!()),
+    });
+    const r = await measure(stream, { op: 'triad', dtype: 'f64', n: 1 << 16 }, { ...context(), session, criterion: fixedWindowsCriterion(5, Infinity, 2) });
+    expect(r.status).toBe('completed');
+    expect(r.windows.map((w) => w.block)).toEqual([0, 0, 1, 1, 2]);
+    // One setup for verification and the first block, then one per further block.
+    expect(prepared).toBe(3);
+    expect(renewed).toBe(2);
+    const parts = r.uncertainty!.throughput.components.map((c) => c.source);
+    expect(parts).toEqual([expect.stringMatching(/^throughput: within blocks/), expect.stringMatching(/^throughput: between 3 blocks/), expect.stringMatching(/timer resolution/)]);
+  });
+
   it('marks a result invalid, with no throughput, when the output does not match the reference', async () => {
     const r = await measure(halfCopy, { op: 'copy', dtype: 'f64', n: 1 << 16 }, context());
     expect(r.status).toBe('invalid');
