@@ -9,6 +9,9 @@
 import type { SensorInfo } from '../telemetry/types.js';
 import { linearTrend, mean, relStdDev } from './stats.js';
 import { combine, intervalOf, typeA, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
+import { dynamicFigures, type DynamicFigures, type IdleReading } from './dynamic.js';
+import type { IdleBaseline } from './idle.js';
+import { sensorComponents } from './sensor-terms.js';
 import type { Budgets, Drift, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
 import type { StoppingDecision } from './stopping.js';
 
@@ -22,6 +25,10 @@ export interface SummaryInput {
   /** The sensor the window energies came from, and how. */
   energy: { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string };
   idleWatts: number | null;
+  /** The baseline behind idleWatts: its length and readings' spread, for the above-idle budgets (src/measure/dynamic.ts). */
+  idleBaseline?: IdleBaseline;
+  /** Mean range of the energy sensor's readings within a window, W (src/measure/readings.ts): bounds what a part-time sensor missed. */
+  readingRangeWatts?: number | null;
   stop: StoppingDecision;
 }
 
@@ -38,22 +45,6 @@ function estimate(value: number, unit: string, budget: UncertaintyBudget): Estim
   return { value, unit, ci95: intervalOf(value, budget) };
 }
 
-/** Type B components of a window's energy from the sensor that measured it. */
-function sensorComponents(sensor: SensorInfo, meanWatts: number, meanWindowJoules: number): UncertaintyComponent[] {
-  const out: UncertaintyComponent[] = [];
-  const acc = sensor.accuracy;
-  if (acc?.relative) out.push(typeBRectangular(`sensor accuracy ±${(acc.relative * 100).toFixed(1)} % (${acc.source})`, acc.relative));
-  if (acc?.absolute && sensor.unit === 'W' && meanWatts > 0) {
-    out.push(typeBRectangular(`sensor accuracy ±${acc.absolute} W (${acc.source})`, acc.absolute / meanWatts));
-  }
-  if (sensor.resolution) {
-    // A counter's step against a window's energy; a power reading's step against the mean power.
-    const rel = sensor.unit === 'J' ? sensor.resolution / meanWindowJoules : sensor.resolution / meanWatts;
-    if (Number.isFinite(rel)) out.push(typeBRectangular(`sensor resolution ${sensor.resolution} ${sensor.unit}`, rel));
-  }
-  return out;
-}
-
 /** Fewest windows for a drift test: a line through three points leaves one degree of freedom, too few to trust. */
 const MIN_WINDOWS_FOR_DRIFT = 4;
 /** Significance level of the drift test. */
@@ -67,6 +58,22 @@ export function throughputDrift(windows: readonly WindowRecord[]): Drift | null 
   if (!trend) return null;
   const m = mean(windows.map((w) => w.throughput));
   return { relPerMinute: trend.slope / m, p: trend.p, significant: trend.p < DRIFT_ALPHA };
+}
+
+/** The idle baseline as the dynamic figures need it: its length and spread where the baseline record has them. */
+function idleReading(watts: number, baseline: IdleBaseline | undefined): IdleReading {
+  const measured = baseline && baseline.watts !== null ? baseline : null;
+  return { watts, seconds: measured?.seconds ?? null, ...(measured?.spread ? { spread: measured.spread } : {}) };
+}
+
+/** The type A line of per-window values for the above-idle budgets. */
+function windowSpread(source: string, values: readonly number[]): UncertaintyComponent[] {
+  return [{ ...typeA(source, values), kind: 'statistical' }];
+}
+
+/** The above-idle budgets, where there are dynamic figures. */
+function dynamicBudgets(d: DynamicFigures | null): Partial<Budgets> {
+  return d ? { dynamicPower: d.budgets.power, dynamicEnergyPerUnit: d.budgets.energyPerUnit, dynamicEfficiency: d.budgets.efficiency } : {};
 }
 
 export function summarize(input: SummaryInput): Summary {
@@ -111,24 +118,16 @@ export function summarize(input: SummaryInput): Summary {
   // work per joule are exact reciprocals; the windows' spread of each ratio gives its type A term.
   const totalWork = work.reduce((a, b) => a + b, 0);
   const totalJoules = joules.reduce((a, b) => a + b, 0);
-  const B = sensorComponents(sensor, mean(watts), mean(joules));
+  const load = { watts: mean(watts), seconds: mean(wall), rangeWatts: input.readingRangeWatts ?? null };
+  const B = sensorComponents(sensor, load);
 
   const powerBudget = combine([typeA('window-to-window spread of power', watts), ...B]);
   const perUnitBudget = combine([typeA('window-to-window spread of energy per unit', perUnit), ...B]);
   const effBudget = combine([typeA('window-to-window spread of work per joule', perJoule), ...B]);
 
   const idle = input.idleWatts;
-  const dynWatts = idle === null ? null : watts.map((p) => p - idle);
-  const dynUsable = dynWatts !== null && dynWatts.every((p) => p > 0);
-  let dynamicPerUnit: Estimate | null = null;
-  let dynamicEfficiency: Estimate | null = null;
-  if (dynUsable) {
-    const dynPerUnit = dynWatts.map((p, i) => (p * wall[i]!) / work[i]!);
-    const dynPerJoule = dynPerUnit.map((x) => 1 / x);
-    const dynJoules = dynWatts.reduce((a, p, i) => a + p * wall[i]!, 0);
-    dynamicPerUnit = estimate(dynJoules / totalWork, `J/${unit}`, combine([typeA('window spread of dynamic energy per unit', dynPerUnit), ...B]));
-    dynamicEfficiency = estimate(totalWork / dynJoules, `${unit}/J`, combine([typeA('window spread of dynamic work per joule', dynPerJoule), ...B]));
-  }
+  const dyn = idle === null ? null : dynamicFigures({ watts, wall, work, unit, sensor, load, idle: idleReading(idle, input.idleBaseline), spread: windowSpread });
+  const dynamic = dyn !== null && 'power' in dyn ? dyn : null;
 
   const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
   const integratedTotal = windows.every((w) => w.integratedJoules !== null) ? windows.reduce((s, w) => s + w.integratedJoules!, 0) : null;
@@ -140,23 +139,19 @@ export function summarize(input: SummaryInput): Summary {
       method,
       idleWatts: idle,
       dynamicWatts: idle === null ? null : meanWatts - idle,
+      dynamic: dynamic?.power ?? null,
       sensor: `${sensor.sampler}: ${sensor.description}`,
     },
     energy: {
       joules: totalJoules,
       perUnit: estimate(totalJoules / totalWork, `J/${unit}`, perUnitBudget),
-      dynamicPerUnit,
+      dynamicPerUnit: dynamic?.energyPerUnit ?? null,
       counterJoules: counterTotal,
       integratedJoules: integratedTotal,
       disagreement: counterTotal !== null && integratedTotal !== null && counterTotal > 0 ? Math.abs(counterTotal - integratedTotal) / counterTotal : null,
     },
-    efficiency: { ...estimate(totalWork / totalJoules, `${unit}/J`, effBudget), dynamic: dynamicEfficiency },
-    uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget },
-    unavailable:
-      idle === null
-        ? { dynamic: 'no idle baseline was measured' }
-        : dynUsable
-          ? {}
-          : { dynamic: 'power during a window was not above the idle baseline' },
+    efficiency: { ...estimate(totalWork / totalJoules, `${unit}/J`, effBudget), dynamic: dynamic?.efficiency ?? null },
+    uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget, ...dynamicBudgets(dynamic) },
+    unavailable: dyn === null ? { dynamic: 'no idle baseline was measured' } : 'unavailable' in dyn ? { dynamic: dyn.unavailable } : {},
   };
 }
