@@ -99,6 +99,13 @@ export interface DeviceSession {
   /** Throws a CapacityError when the probe's buffers cannot fit (host memory up to `availableBytes`); allocates nothing. */
   checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void;
   prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel>;
+  /**
+   * Starts afresh, between blocks of windows, what a new run would start
+   * afresh beyond the kernel's buffers (the CPU's worker threads, so their
+   * placement varies as it does between runs). Optional: sessions without
+   * such state have nothing to renew.
+   */
+  renew?(): Promise<void>;
   /** Stops any iteration loop as soon as possible (the window returns with aborted = true). */
   abort(): void;
   close(): Promise<void>;

@@ -49,8 +49,8 @@ export interface DynamicInput {
   /** The loaded reading: mean power, mean window length and the readings' range within a window. */
   load: ReadingContext;
   idle: IdleReading;
-  /** Type A line(s) from per-window values (the same rule as the totals' budgets). */
-  spread: (source: string, values: readonly number[]) => UncertaintyComponent[];
+  /** Type A line(s) of a quantity (named by `what`) from its per-window values: the same rule as the totals' budgets. */
+  spread: (what: string, values: readonly number[]) => UncertaintyComponent[];
 }
 
 export interface DynamicFigures {
@@ -91,14 +91,15 @@ export function dynamicFigures(input: DynamicInput): DynamicFigures | { unavaila
   const dynPerUnit = dynW.map((p, i) => (p * wall[i]!) / work[i]!);
   const dynJoules = dynW.reduce((a, p, i) => a + p * wall[i]!, 0);
   const totalWork = work.reduce((a, b) => a + b, 0);
-  const meanDyn = dynW.reduce((a, b) => a + b, 0) / dynW.length;
+  // As the total power is: all the energy above idle over all the windows' time (= mean power − idle).
+  const meanDyn = dynJoules / wall.reduce((a, b) => a + b, 0);
   // The terms that do not depend on which dynamic figure is asked for, against the mean power above idle.
   const common = [...idleStatistical(idle, meanDyn), ...sensorLines(input, meanDyn)];
-  const budget = (source: string, values: readonly number[]): UncertaintyBudget => combine([...input.spread(source, values), ...common]);
+  const budget = (what: string, values: readonly number[]): UncertaintyBudget => combine([...input.spread(what, values), ...common]);
   const budgets = {
-    power: budget('window-to-window spread of power above idle', dynW),
-    energyPerUnit: budget('window-to-window spread of energy per unit above idle', dynPerUnit),
-    efficiency: budget('window-to-window spread of work per joule above idle', dynPerUnit.map((x) => 1 / x)),
+    power: budget('power above idle', dynW),
+    energyPerUnit: budget('energy per unit above idle', dynPerUnit),
+    efficiency: budget('work per joule above idle', dynPerUnit.map((x) => 1 / x)),
   };
   const est = (value: number, u: string, b: UncertaintyBudget): Estimate => ({ value, unit: u, ci95: intervalOf(value, b) });
   return {

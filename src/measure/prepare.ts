@@ -39,6 +39,8 @@ async function compiledSource(probe: AnyProbe): Promise<string | null> {
 }
 
 function onWorker(module: string, req: Omit<PrepareRequest, 'module'>, signal: AbortSignal): Promise<Prepared> {
+  // Interrupted while the probe's module was being resolved: the abort event has already fired.
+  if (signal.aborted) return Promise.reject(new AbortedError('interrupted'));
   const worker = new Worker(requireBuilt(workerScript(import.meta.url, 'prepare-worker')));
   return new Promise<Prepared>((resolve, reject) => {
     const done = (settle: () => void): void => {

@@ -21,10 +21,24 @@ export interface MeasurePreset {
   window: {
     /** Minimum window length in seconds (raised to the power sensor's own minimum except in `quick`). */
     minSeconds: number;
+    /** Fewest windows: the first stage's blocks × windows per block. */
     minWindows: number;
+    /** Most windows: the most blocks × windows per block. */
     maxWindows: number;
     /** Windows are separated by a random pause in [0, gapMaxSeconds). */
     gapMaxSeconds: number;
+  };
+  /** Independent blocks of windows, each after a fresh setup (src/measure/blocks.ts). */
+  blocks: {
+    /** Windows in one block. */
+    windows: number;
+    /** Blocks of the first stage, from which the number of blocks is planned (stopping.ts). */
+    min: number;
+    max: number;
+    /** Warm-up after each block's fresh setup, seconds (the first block has the full warm-up). */
+    warmupSeconds: number;
+    /** Pause before each block's setup, seconds. */
+    pauseSeconds: number;
   };
   /** Target 95 % confidence half-width of the throughput, relative. */
   targetRel: number;
@@ -40,7 +54,9 @@ export const PRESETS: Record<PresetId, MeasurePreset> = {
     id: 'quick',
     idleSeconds: 0.5,
     warmup: { minSeconds: 0.05, maxSeconds: 1, stableRel: 0.05, sliceSeconds: 0.05 },
-    window: { minSeconds: 0.2, minWindows: 3, maxWindows: 10, gapMaxSeconds: 0.05 },
+    window: { minSeconds: 0.2, minWindows: 6, maxWindows: 16, gapMaxSeconds: 0.05 },
+    // 3 blocks of 2: the fewest that estimate between-setup variation at all (t with 2 dof is wide, and says so).
+    blocks: { windows: 2, min: 3, max: 8, warmupSeconds: 0.05, pauseSeconds: 0.05 },
     targetRel: 0.02,
     capSeconds: 3,
     honourSensorWindow: false,
@@ -51,7 +67,9 @@ export const PRESETS: Record<PresetId, MeasurePreset> = {
     id: 'standard',
     idleSeconds: 3,
     warmup: { minSeconds: 0.5, maxSeconds: 5, stableRel: 0.02, sliceSeconds: 0.2 },
-    window: { minSeconds: 1, minWindows: 5, maxWindows: 30, gapMaxSeconds: 0.2 },
+    window: { minSeconds: 1, minWindows: 10, maxWindows: 40, gapMaxSeconds: 0.2 },
+    // 5 blocks of 2 first: t with 4 dof (2.78) keeps the interval within ~1.3× of one that knew the true spread.
+    blocks: { windows: 2, min: 5, max: 20, warmupSeconds: 0.3, pauseSeconds: 0.2 },
     targetRel: 0.01,
     capSeconds: 60,
     honourSensorWindow: true,
@@ -61,7 +79,9 @@ export const PRESETS: Record<PresetId, MeasurePreset> = {
     id: 'full',
     idleSeconds: 5,
     warmup: { minSeconds: 2, maxSeconds: 20, stableRel: 0.01, sliceSeconds: 0.5 },
-    window: { minSeconds: 5, minWindows: 10, maxWindows: 60, gapMaxSeconds: 1 },
+    window: { minSeconds: 5, minWindows: 16, maxWindows: 60, gapMaxSeconds: 1 },
+    // 8 blocks of 2 first: t with 7 dof (2.36).
+    blocks: { windows: 2, min: 8, max: 30, warmupSeconds: 1, pauseSeconds: 1 },
     targetRel: 0.005,
     capSeconds: 300,
     honourSensorWindow: true,

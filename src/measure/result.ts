@@ -108,6 +108,8 @@ export interface WindowRecord {
   powerWatts: number | null;
   /** Throttle reasons seen during the window. */
   throttleReasons: string[];
+  /** Index of the block (fresh setup) the window belongs to; absent in older reports (one block). */
+  block?: number;
 }
 
 export interface QuantitySummary {

@@ -8,7 +8,7 @@ import type { DeviceSession, PreparedKernel, WindowTiming } from '../backends/ba
 import { sleep } from '../core/clock.js';
 import { AbortedError, UnavailableError, describeError } from '../core/errors.js';
 import { LatencyHistogram } from '../core/histogram.js';
-import { headlineWork, paramsLabel, type AnyProbe, type Params } from '../core/probe.js';
+import { headlineWork, paramsLabel, type AnyProbe, type Inputs, type Params } from '../core/probe.js';
 import type { Rng } from '../core/random.js';
 import { WORK_UNIT } from '../core/units.js';
 import { counterEnergy, flagsSeen, integratePower } from '../telemetry/energy.js';
@@ -114,8 +114,8 @@ function windowEnergy(telemetry: Telemetry, device: string | null, t0: number, t
   return { energyJoules: counterJoules ?? integratedJoules, counterJoules, integratedJoules };
 }
 
-async function warmUp(kernel: PreparedKernel, preset: MeasurePreset, signal: AbortSignal): Promise<{ seconds: number; iterations: number; stable: boolean }> {
-  const { minSeconds, maxSeconds, stableRel, sliceSeconds } = preset.warmup;
+async function warmUp(kernel: PreparedKernel, settings: MeasurePreset['warmup'], signal: AbortSignal): Promise<{ seconds: number; iterations: number; stable: boolean }> {
+  const { minSeconds, maxSeconds, stableRel, sliceSeconds } = settings;
   let seconds = 0;
   let iterations = 0;
   let previous: number | null = null;
@@ -129,6 +129,89 @@ async function warmUp(kernel: PreparedKernel, preset: MeasurePreset, signal: Abo
     if (seconds >= maxSeconds) return { seconds, iterations, stable: false };
     previous = perIteration;
   }
+}
+
+interface BlocksInput {
+  probe: AnyProbe;
+  params: Params;
+  inputs: Inputs;
+  /** The kernel in use; replaced by each block's fresh setup. */
+  held: { kernel: PreparedKernel | null };
+  /** Headline work per iteration. */
+  work: number;
+  histogram: LatencyHistogram;
+  ctx: MeasureContext;
+}
+
+/**
+ * A fresh setup between blocks (blocks.ts): a pause, the kernel's buffers
+ * freed and prepared anew, the session's own state renewed (the CPU's worker
+ * threads), and a short warm-up. Returns the seconds it took.
+ */
+async function freshSetup(b: BlocksInput): Promise<number> {
+  const { session, preset, signal } = b.ctx;
+  const started = performance.now();
+  await sleep(preset.blocks.pauseSeconds, signal).catch(() => undefined);
+  const old = b.held.kernel;
+  b.held.kernel = null;
+  await old?.dispose();
+  throwIfAborted(signal);
+  await session.renew?.();
+  b.held.kernel = await session.prepare(b.probe, b.params, b.inputs);
+  const w = preset.blocks.warmupSeconds;
+  await warmUp(b.held.kernel, { ...preset.warmup, minSeconds: w, maxSeconds: 4 * w, sliceSeconds: Math.min(preset.warmup.sliceSeconds, w) }, signal);
+  return (performance.now() - started) / 1000;
+}
+
+/** One measurement window on the kernel in use, as a record in block `block`. */
+async function measureWindow(b: BlocksInput, block: number): Promise<WindowRecord> {
+  const { telemetry, signal, windowSeconds } = b.ctx;
+  const tdev = b.ctx.telemetryDevice.id;
+  await telemetry.flush();
+  const t = checkWindow(await b.held.kernel!.runWindow({ minSeconds: windowSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
+  await telemetry.flush();
+  const part = LatencyHistogram.decode(t.latencyHistogram);
+  b.histogram.add(part);
+  part.destroy();
+  const throttle = tdev === null ? undefined : telemetry.store.get(tdev, 'throttle');
+  const throttleSensor = tdev === null ? undefined : telemetry.sensorsOf(tdev).sensors.find((s) => s.quantity === 'throttle' && !s.component);
+  const energy = windowEnergy(telemetry, tdev, t.startNs, t.endNs);
+  return {
+    startNs: t.startNs,
+    endNs: t.endNs,
+    seconds: t.seconds,
+    iterations: t.iterations,
+    throughput: (t.iterations * b.work) / t.seconds,
+    ...energy,
+    powerWatts: energy.energyJoules === null ? null : energy.energyJoules / ((t.endNs - t.startNs) / 1e9),
+    throttleReasons: throttle ? throttleNames(flagsSeen(throttle, t.startNs, t.endNs), throttleSensor) : [],
+    block,
+  };
+}
+
+/** Windows in blocks, each block after a fresh setup, until the stopping criterion says so. */
+async function measureBlocks(b: BlocksInput): Promise<{ windows: WindowRecord[]; decision: StoppingDecision }> {
+  const { ctx } = b;
+  const perBlock = ctx.criterion.windowsPerBlock;
+  const windows: WindowRecord[] = [];
+  const blocks: number[][] = [[]];
+  let elapsed = 0;
+  let decision: StoppingDecision = { stop: false, converged: false };
+  while (!decision.stop) {
+    if (blocks[blocks.length - 1]!.length >= perBlock) {
+      elapsed += await freshSetup(b);
+      blocks.push([]);
+    }
+    ctx.onPhase?.({ phase: 'measure', window: windows.length + 1, elapsedSeconds: elapsed, capSeconds: ctx.preset.capSeconds, minWindows: ctx.preset.window.minWindows });
+    const gap = ctx.rng.uniform(0, ctx.preset.window.gapMaxSeconds);
+    await sleep(gap, ctx.signal).catch(() => undefined);
+    const w = await measureWindow(b, blocks.length - 1);
+    windows.push(w);
+    blocks[blocks.length - 1]!.push(w.throughput);
+    elapsed += gap + (w.endNs - w.startNs) / 1e9;
+    decision = ctx.criterion.decide({ blocks, elapsedSeconds: elapsed });
+  }
+  return { windows, decision };
 }
 
 /**
@@ -145,13 +228,15 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
   const unsupported = session.unsupported(probe, params);
   if (unsupported) return { ...result, status: 'skipped', reason: unsupported };
 
-  let kernel: PreparedKernel | null = null;
+  // The kernel in use: each block of windows prepares a new one.
+  const held: { kernel: PreparedKernel | null } = { kernel: null };
+  let kernel: PreparedKernel;
   try {
     throwIfAborted(signal);
     ctx.onPhase?.({ phase: 'setup' });
     const { inputs, reference } = await prepareInputs(probe, params, ctx.seed, signal);
     throwIfAborted(signal);
-    kernel = await session.prepare(probe, params, inputs);
+    kernel = held.kernel = await session.prepare(probe, params, inputs);
     result.engine = kernel.engine;
     result.notes.push(...kernel.notes);
     result.definitionHash = definitionHash(probe, params, kernel.kernelIdentity);
@@ -168,41 +253,12 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     }
 
     ctx.onPhase?.({ phase: 'warmup' });
-    const warm = await warmUp(kernel, ctx.preset, signal);
+    const warm = await warmUp(kernel, ctx.preset.warmup, signal);
 
     const work = headlineWork(probe, params);
     const histogram = new LatencyHistogram();
-    const windows: WindowRecord[] = [];
-    const throttleSensor = tdev === null ? undefined : telemetry.sensorsOf(tdev).sensors.find((s) => s.quantity === 'throttle' && !s.component);
-    let elapsed = 0;
-    let decision: StoppingDecision = { stop: false, converged: false };
-    while (!decision.stop) {
-      ctx.onPhase?.({ phase: 'measure', window: windows.length + 1, elapsedSeconds: elapsed, capSeconds: ctx.preset.capSeconds, minWindows: ctx.preset.window.minWindows });
-      const gap = ctx.rng.uniform(0, ctx.preset.window.gapMaxSeconds);
-      await sleep(gap, signal).catch(() => undefined);
-      await telemetry.flush();
-      const t = checkWindow(await kernel.runWindow({ minSeconds: ctx.windowSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
-      await telemetry.flush();
-      const part = LatencyHistogram.decode(t.latencyHistogram);
-      histogram.add(part);
-      part.destroy();
-      const throttle = tdev === null ? undefined : telemetry.store.get(tdev, 'throttle');
-      windows.push({
-        startNs: t.startNs,
-        endNs: t.endNs,
-        seconds: t.seconds,
-        iterations: t.iterations,
-        throughput: (t.iterations * work) / t.seconds,
-        ...windowEnergy(telemetry, tdev, t.startNs, t.endNs),
-        powerWatts: null,
-        throttleReasons: throttle ? throttleNames(flagsSeen(throttle, t.startNs, t.endNs), throttleSensor) : [],
-      });
-      const w = windows[windows.length - 1]!;
-      if (w.energyJoules !== null) w.powerWatts = w.energyJoules / ((w.endNs - w.startNs) / 1e9);
-      elapsed += gap + (t.endNs - t.startNs) / 1e9;
-      decision = ctx.criterion.decide({ windowValues: windows.map((x) => x.throughput), elapsedSeconds: elapsed });
-    }
-
+    const { windows, decision } = await measureBlocks({ probe, params, inputs, held, work, histogram, ctx });
+    kernel = held.kernel!;
     result.notes.push(...(kernel.afterWindows?.() ?? []));
     const source = energySource(telemetry, tdev, unmatched);
     const summaryInput: SummaryInput = {
@@ -215,6 +271,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
       idleBaseline: ctx.idleBaseline,
       readingRangeWatts: tdev === null ? null : withinWindowRange(telemetry.store, tdev, windows),
       stop: decision,
+      firstStageBlocks: ctx.criterion.firstStageBlocks,
     };
     const summary = summarize(summaryInput);
     const drift = summary.throughput.drift;
@@ -257,6 +314,6 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
     if (err instanceof UnavailableError) return { ...result, status: 'skipped', reason: err.message };
     return { ...result, status: 'errored', reason: describeError(err) };
   } finally {
-    await kernel?.dispose().catch(() => undefined);
+    await held.kernel?.dispose().catch(() => undefined);
   }
 }

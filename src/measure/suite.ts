@@ -114,8 +114,9 @@ function explainMatch(m: TelemetryMatch, notes: readonly string[]): TelemetryMat
 function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriterion {
   // The time cap always applies, to a fixed number of windows too.
   const capSeconds = opts.capSeconds ?? preset.capSeconds;
-  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows, capSeconds);
-  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, minWindows: preset.window.minWindows, maxWindows: preset.window.maxWindows, capSeconds });
+  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows, capSeconds, preset.blocks.windows);
+  const b = preset.blocks;
+  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, windowsPerBlock: b.windows, minBlocks: b.min, maxBlocks: b.max, capSeconds });
 }
 
 function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: number): number {

@@ -7,8 +7,9 @@
  * resolution.
  */
 import type { SensorInfo } from '../telemetry/types.js';
+import { blockEstimate, type Blocks } from './blocks.js';
 import { linearTrend, mean, relStdDev } from './stats.js';
-import { combine, intervalOf, typeA, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
+import { combine, intervalOf, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
 import { dynamicFigures, type DynamicFigures, type IdleReading } from './dynamic.js';
 import type { IdleBaseline } from './idle.js';
 import { sensorComponents } from './sensor-terms.js';
@@ -30,6 +31,8 @@ export interface SummaryInput {
   /** Mean range of the energy sensor's readings within a window, W (src/measure/readings.ts): bounds what a part-time sensor missed. */
   readingRangeWatts?: number | null;
   stop: StoppingDecision;
+  /** Blocks of a two-stage stopping rule's first stage (blocks.ts: Stein's bound), if it had one. */
+  firstStageBlocks?: number;
 }
 
 export interface Summary {
@@ -66,14 +69,21 @@ function idleReading(watts: number, baseline: IdleBaseline | undefined): IdleRea
   return { watts, seconds: measured?.seconds ?? null, ...(measured?.spread ? { spread: measured.spread } : {}) };
 }
 
-/** The type A line of per-window values for the above-idle budgets. */
-function windowSpread(source: string, values: readonly number[]): UncertaintyComponent[] {
-  return [{ ...typeA(source, values), kind: 'statistical' }];
-}
-
 /** The above-idle budgets, where there are dynamic figures. */
 function dynamicBudgets(d: DynamicFigures | null): Partial<Budgets> {
   return d ? { dynamicPower: d.budgets.power, dynamicEnergyPerUnit: d.budgets.energyPerUnit, dynamicEfficiency: d.budgets.efficiency } : {};
+}
+
+/** Per-window values grouped by the windows' blocks (windows of older reports have none: one block). */
+export function byBlock(windows: readonly WindowRecord[], values: readonly number[]): Blocks {
+  const out: number[][] = [];
+  windows.forEach((w, i) => (out[w.block ?? 0] ??= []).push(values[i]!));
+  return out.filter((b) => b !== undefined);
+}
+
+/** Type A lines for a per-window quantity: from the spread of its block means (blocks.ts). */
+function typeAOf(windows: readonly WindowRecord[], values: readonly number[], what: string, firstStage?: number): UncertaintyComponent[] {
+  return blockEstimate(byBlock(windows, values), what, firstStage).components.map((c) => ({ ...c, kind: c.kind ?? 'statistical' }));
 }
 
 export function summarize(input: SummaryInput): Summary {
@@ -82,11 +92,15 @@ export function summarize(input: SummaryInput): Summary {
   const tput = windows.map((w) => w.throughput);
   const meanSeconds = mean(windows.map((w) => w.seconds));
 
+  const first = input.firstStageBlocks;
+  const tputEstimate = blockEstimate(byBlock(windows, tput), 'throughput', first);
   const tputBudget = combine([
-    typeA('window-to-window spread of throughput', tput),
+    ...tputEstimate.components,
     typeBRectangular(`iteration timer resolution ${input.timerResolutionSeconds.toExponential(2)} s`, input.timerResolutionSeconds / meanSeconds),
   ]);
-  const throughputValue = mean(tput);
+  // All the work over all the windows' time, like work per joule (all the work over all the energy), so that
+  // efficiency = throughput / power holds between the stated values; the block means give its uncertainty.
+  const throughputValue = work.reduce((a, b) => a + b, 0) / windows.reduce((a, w) => a + w.seconds, 0);
   const throughput: ThroughputEstimate = {
     ...estimate(throughputValue, `${unit}/s`, tputBudget),
     relStdDev: windows.length > 1 ? relStdDev(tput) : 0,
@@ -121,17 +135,18 @@ export function summarize(input: SummaryInput): Summary {
   const load = { watts: mean(watts), seconds: mean(wall), rangeWatts: input.readingRangeWatts ?? null };
   const B = sensorComponents(sensor, load);
 
-  const powerBudget = combine([typeA('window-to-window spread of power', watts), ...B]);
-  const perUnitBudget = combine([typeA('window-to-window spread of energy per unit', perUnit), ...B]);
-  const effBudget = combine([typeA('window-to-window spread of work per joule', perJoule), ...B]);
+  const powerBudget = combine([...typeAOf(windows, watts, 'power', first), ...B]);
+  const perUnitBudget = combine([...typeAOf(windows, perUnit, 'energy per unit', first), ...B]);
+  const effBudget = combine([...typeAOf(windows, perJoule, 'work per joule', first), ...B]);
 
   const idle = input.idleWatts;
-  const dyn = idle === null ? null : dynamicFigures({ watts, wall, work, unit, sensor, load, idle: idleReading(idle, input.idleBaseline), spread: windowSpread });
+  const spread = (what: string, values: readonly number[]): UncertaintyComponent[] => typeAOf(windows, values, what, first);
+  const dyn = idle === null ? null : dynamicFigures({ watts, wall, work, unit, sensor, load, idle: idleReading(idle, input.idleBaseline), spread });
   const dynamic = dyn !== null && 'power' in dyn ? dyn : null;
 
   const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
   const integratedTotal = windows.every((w) => w.integratedJoules !== null) ? windows.reduce((s, w) => s + w.integratedJoules!, 0) : null;
-  const meanWatts = mean(watts);
+  const meanWatts = totalJoules / wall.reduce((a, b) => a + b, 0);
   return {
     throughput,
     power: {

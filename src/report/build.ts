@@ -38,6 +38,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
       idleSeconds: p.idleSeconds,
       warmup: { minSeconds: p.warmup.minSeconds, maxSeconds: p.warmup.maxSeconds, stableRel: p.warmup.stableRel },
       window: { ...p.window },
+      blocks: { ...p.blocks },
       telemetry: req.telemetry,
     },
     idle: outcome.idle,

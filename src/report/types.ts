@@ -50,6 +50,8 @@ export interface RunConfig {
   idleSeconds: number;
   warmup: { minSeconds: number; maxSeconds: number; stableRel: number };
   window: { minSeconds: number; minWindows: number; maxWindows: number; gapMaxSeconds: number };
+  /** Independent blocks of windows (absent in reports before blocks). */
+  blocks?: { windows: number; min: number; max: number; warmupSeconds: number; pauseSeconds: number };
   telemetry: boolean;
 }
 

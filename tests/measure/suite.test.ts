@@ -47,7 +47,7 @@ describe('a whole run', () => {
     expect(r.efficiency!.value).toBeCloseTo(r.throughput!.value / r.power!.value, -Math.log10(r.efficiency!.value) + 2);
     expect(r.efficiency!.unit).toBe('byte/J');
     expect(r.energy!.perUnit.unit).toBe('J/byte');
-    expect(r.uncertainty!.power!.components.map((c) => c.type)).toEqual(['A', 'B', 'B']);
+    expect(r.uncertainty!.power!.components.map((c) => c.type)).toEqual(['A', 'A', 'B', 'B']);
     expect(r.telemetry!.observedFraction).toBe(1);
     expect(r.telemetry!.timeline.find((s) => s.quantity === 'power')!.v.length).toBeGreaterThan(0);
     expect(events[0]).toBe('plan');

@@ -22,7 +22,7 @@ export class CpuSession implements DeviceSession {
   private constructor(
     readonly device: DeviceInfo,
     readonly capabilities: Capabilities,
-    private readonly pool: CpuWorkerPool,
+    private pool: CpuWorkerPool,
     private readonly ctx: CpuBuildContext,
   ) {}
 
@@ -136,6 +136,14 @@ export class CpuSession implements DeviceSession {
         await pool.load(Array.from({ length: pool.threads }, (): WorkerKernel => ({ kind: 'none' })));
       },
     };
+  }
+
+  /** New worker threads (placed afresh by the OS), as a new run would have. */
+  async renew(): Promise<void> {
+    if (this.abortRequested) return;
+    const threads = this.pool.threads;
+    await this.pool.close();
+    this.pool = await CpuWorkerPool.create(threads);
   }
 
   abort(): void {

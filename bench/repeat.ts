@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:repeat`, the calibration benchmark: R runs of the same
+ * probes, each in a fresh `flopmeter run` process, then per result and
+ * quantity (throughput, and power, energy per unit and work per joule where a
+ * sensor exists) the Birge ratio, the leave-one-out coverage and the
+ * run-to-run spread beside the stated uncertainty (bench/repeat-stats.ts), and
+ * the A/A false-verdict rate of `compare` over every pair of runs.
+ * Goals (issue 13, at standard on the CPU's stream triad, fma-peak and gemm):
+ * Birge ratio 0.5–1.5, leave-one-out coverage ≥ 80 %, A/A false verdicts ≤ 10 %.
+ *
+ * Options: --runs R (8), --probes LIST (stream,fma-peak,gemm), --param
+ * SPEC (repeatable; default stream.op=triad), --backend ID (cpu), --preset ID
+ * (standard), --bin FILE (the flopmeter to run: default this one; another
+ * build's bin/flopmeter.js measures it "before"), --dir DIR (keep the run
+ * reports there), --out FILE (the figures as JSON).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareReports, type QuantityName } from '../src/compare/compare.js';
+import { packageRoot } from '../src/core/paths.js';
+import type { Result } from '../src/measure/result.js';
+import type { UncertaintyBudget } from '../src/measure/uncertainty.js';
+import { readReport } from '../src/report/read.js';
+import type { Report } from '../src/report/types.js';
+import { calibrate, type Calibration, type RunFigure } from './repeat-stats.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    probes: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    backend: { type: 'string' },
+    preset: { type: 'string' },
+    bin: { type: 'string' },
+    dir: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const runs = Number(values.runs ?? 8);
+const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
+
+/** The quantities calibrated, with the budget each one's stated uncertainty comes from. */
+const QUANTITIES: Array<{ name: string; verdict: QuantityName | null; pick(r: Result): { value: number; ci95: [number, number] } | null; budget(r: Result): UncertaintyBudget | null }> = [
+  { name: 'throughput', verdict: 'throughput', pick: (r) => r.throughput, budget: (r) => r.uncertainty?.throughput ?? null },
+  { name: 'power', verdict: 'power', pick: (r) => r.power, budget: (r) => r.uncertainty?.power ?? null },
+  { name: 'energy per unit', verdict: null, pick: (r) => r.energy?.perUnit ?? null, budget: (r) => r.uncertainty?.energyPerUnit ?? null },
+  { name: 'work per joule', verdict: 'efficiency', pick: (r) => r.efficiency, budget: (r) => r.uncertainty?.efficiency ?? null },
+];
+
+function runOnce(i: number): Report {
+  const file = join(dir, `run-${i + 1}.json`);
+  const args = [bin, 'run', '-b', values.backend ?? 'cpu', '-p', values.probes ?? 'stream,fma-peak,gemm', '--preset', values.preset ?? 'standard', '--no-progress', '-o', file];
+  for (const p of values.param ?? ['stream.op=triad']) args.push('--param', p);
+  const started = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`run ${i + 1} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+  console.error(`run ${i + 1}/${runs}: ${((performance.now() - started) / 1000).toFixed(0)} s → ${file}`);
+  return readReport(file);
+}
+
+/** Per result and quantity, the runs' figures. */
+function figuresOf(reports: readonly Report[]): Map<string, RunFigure[]> {
+  const out = new Map<string, RunFigure[]>();
+  for (const rep of reports) {
+    for (const r of rep.results.filter((x) => x.status === 'completed')) {
+      for (const q of QUANTITIES) {
+        const est = q.pick(r);
+        const budget = q.budget(r);
+        if (!est || !budget || !Number.isFinite(budget.relCombined)) continue;
+        const key = `${r.id} ${q.name}`;
+        out.set(key, [...(out.get(key) ?? []), { value: est.value, u: Math.abs(est.value) * budget.relCombined, ci95: est.ci95 }]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Per result and quantity: how many of the A/A pairs `compare` called different. */
+function aaVerdicts(reports: readonly Report[]): Map<string, { pairs: number; different: number }> {
+  const out = new Map<string, { pairs: number; different: number }>();
+  for (let i = 0; i < reports.length; i++) {
+    for (let j = i + 1; j < reports.length; j++) {
+      const c = compareReports([{ label: 'a', source: 'a', report: reports[i]! }, { label: 'b', source: 'b', report: reports[j]! }]);
+      for (const row of c.rows) {
+        const cell = row.cells[1]!;
+        for (const q of QUANTITIES.filter((x) => x.verdict)) {
+          const verdict = cell.quantities[q.verdict!]?.verdict;
+          if (!verdict) continue;
+          const key = `${cell.result!.id} ${q.name}`;
+          const s = out.get(key) ?? { pairs: 0, different: 0 };
+          s.pairs++;
+          if (verdict !== 'no significant difference') s.different++;
+          out.set(key, s);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined }>): void {
+  console.log('\nresult and quantity                                   Birge   LOO cov.  spread   stated u  95% half  A/A different');
+  for (const { key, cal, aa } of rows) {
+    const aaText = aa ? `${aa.different}/${aa.pairs} (${pct(aa.different / aa.pairs)})` : '—';
+    console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birge.toFixed(2).padStart(6)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${aaText}`);
+  }
+  const all = rows.filter((r) => r.aa);
+  const diff = all.reduce((s, r) => s + r.aa!.different, 0);
+  const pairs = all.reduce((s, r) => s + r.aa!.pairs, 0);
+  const met = rows.filter((r) => r.cal.birge >= 0.5 && r.cal.birge <= 1.5 && r.cal.looCoverage >= 0.8).length;
+  console.log(`\ngoals: Birge 0.5–1.5 and leave-one-out coverage ≥ 80 % in ${met} of ${rows.length}; A/A false verdicts ${diff}/${pairs} = ${pairs ? pct(diff / pairs) : '—'} (goal ≤ 10 %)`);
+}
+
+function main(): void {
+  if (!Number.isInteger(runs) || runs < 3) throw new Error(`--runs ${values.runs}: give a whole number ≥ 3`);
+  console.error(`flopmeter bench:repeat — ${runs} fresh-process runs of ${bin}; reports in ${dir}`);
+  const reports = Array.from({ length: runs }, (_, i) => runOnce(i));
+  const aa = aaVerdicts(reports);
+  const rows = [...figuresOf(reports)].filter(([, f]) => f.length === runs).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
+  print(rows);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs, bin, dir, rows }, null, 2)}\n`);
+}
+
+main();
