@@ -113,7 +113,7 @@ function verdictSummary(c: Comparison): string[] {
 export function comparisonDocument(c: Comparison): Document {
   const blocks: Block[] = [
     heading('Verdicts'),
-    paragraph(`Each result against ${c.reports[c.baseline]!.label}: the ratio of its value to the baseline's with a 95 % interval from both results' uncertainty budgets (type B sensor terms cancel when both were read from the same device). "Faster" or "slower" only when the interval excludes 1.${c.forced ? ' --force: results with different probe definitions are compared anyway, and marked.' : ''}`),
+    paragraph(`Each result against ${c.reports[c.baseline]!.label}: the ratio of its value to the baseline's with a 95 % interval from both results' uncertainty budgets (when both were read from the same device, the sensor's common gain cancels; its offset is counted as common to both, and its resolution and coverage terms stay). "Faster" or "slower" only when the interval excludes 1.${c.forced ? ' --force: results with different probe definitions are compared anyway, and marked.' : ''}`),
     list(verdictSummary(c)),
   ];
   const chart = ratioChart(c);

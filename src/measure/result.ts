@@ -72,6 +72,8 @@ export interface PowerSummary extends Estimate {
   idleWatts: number | null;
   /** Power above idle, W. */
   dynamicWatts: number | null;
+  /** Power above idle with its 95 % interval (the idle baseline's uncertainty included); absent in older reports. */
+  dynamic?: Estimate | null;
   sensor: string;
 }
 
@@ -150,6 +152,10 @@ export interface Budgets {
   power: UncertaintyBudget | null;
   energyPerUnit: UncertaintyBudget | null;
   efficiency: UncertaintyBudget | null;
+  /** Above idle (src/measure/dynamic.ts), where there are dynamic figures; absent in older reports. */
+  dynamicPower?: UncertaintyBudget;
+  dynamicEnergyPerUnit?: UncertaintyBudget;
+  dynamicEfficiency?: UncertaintyBudget;
 }
 
 export interface Result {

@@ -21,6 +21,8 @@ import type { StoppingCriterion, StoppingDecision } from './stopping.js';
 import { summarize, type SummaryInput } from './summarize.js';
 import { summarizeTelemetry, throttleNames } from './telemetry-summary.js';
 import { prepareInputs } from './prepare.js';
+import type { IdleBaseline } from './idle.js';
+import { withinWindowRange } from './readings.js';
 import { verifyYielding } from './verify.js';
 
 /** Never stop a window for its iteration count: only time stops it. */
@@ -46,6 +48,8 @@ export interface MeasureContext {
   rng: Rng;
   signal: AbortSignal;
   idleWatts: number | null;
+  /** The baseline behind idleWatts, with its readings' spread (for the above-idle budgets). */
+  idleBaseline?: IdleBaseline;
   onPhase?: (event: PhaseEvent) => void;
 }
 
@@ -263,6 +267,8 @@ function completedResult(m: Measured): Result {
     timerResolutionSeconds: kernel.timer.resolutionSeconds,
     energy: source,
     idleWatts: ctx.idleWatts,
+    idleBaseline: ctx.idleBaseline,
+    readingRangeWatts: tdev === null ? null : withinWindowRange(ctx.telemetry.store, tdev, windows),
     stop: decision,
     firstStageBlocks: ctx.criterion.firstStageBlocks,
   };

@@ -19,6 +19,7 @@ import { planProbes, type ParamOverride, type PlannedProbe } from './plan.js';
 import { PRESETS, type MeasurePreset } from './presets.js';
 import type { Result } from './result.js';
 import { emptyResult, measure, type PhaseEvent } from './runner.js';
+import { coarseEnergyNote, recommendedWindowSeconds, updateFloorSeconds } from './sensor-window.js';
 import { confidenceCriterion, fixedWindowsCriterion, type StoppingCriterion } from './stopping.js';
 
 export interface SuiteOptions {
@@ -96,10 +97,13 @@ export interface SuiteOutcome {
 /** The device id the host's CPU telemetry is filed under. */
 export const HOST_CPU_DEVICE = 'cpu0';
 
-/** Window length for a device: the preset's, raised to what its energy sensor needs unless the preset says otherwise. */
+/**
+ * Window length for a device: the preset's, raised to what its energy sensor recommends unless the preset says
+ * otherwise, and never below a few of the sensor's updates (src/measure/sensor-window.ts).
+ */
 export function windowSecondsFor(preset: MeasurePreset, sensors: readonly SensorInfo[]): number {
-  const sensorMin = preset.honourSensorWindow ? Math.max(0, ...sensors.map((s) => s.minWindowSeconds ?? 0)) : 0;
-  return Math.max(preset.window.minSeconds, sensorMin);
+  const sensorMin = preset.honourSensorWindow ? recommendedWindowSeconds(sensors) : 0;
+  return Math.max(preset.window.minSeconds, sensorMin, updateFloorSeconds(sensors));
 }
 
 /** An unmatched device's reason, with what the samplers said about themselves (e.g. why NVML is not there). */
@@ -249,8 +253,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
         rng,
         signal: opts.signal,
         idleWatts: idle[idleKey]!.watts,
+        idleBaseline: idle[idleKey],
         onPhase: (event) => opts.onProgress?.({ type: 'phase', item: item.planned, event }),
       });
+      const coarse = tdev === null ? null : coarseEnergyNote(windowSeconds.get(device)!, tel.sensorsOf(tdev).sensors);
+      if (coarse && result.energy) result.notes.push(coarse);
       results.push(result);
       opts.onProgress?.({ type: 'done', item: item.planned, result });
     }

@@ -10,6 +10,9 @@ import type { SensorInfo } from '../telemetry/types.js';
 import { blockEstimate, type Blocks } from './blocks.js';
 import { linearTrend, mean, relStdDev } from './stats.js';
 import { combine, intervalOf, typeBRectangular, type UncertaintyBudget, type UncertaintyComponent } from './uncertainty.js';
+import { dynamicFigures, type DynamicFigures, type IdleReading } from './dynamic.js';
+import type { IdleBaseline } from './idle.js';
+import { sensorComponents } from './sensor-terms.js';
 import type { Budgets, Drift, EfficiencySummary, EnergySummary, Estimate, PowerSummary, ThroughputEstimate, WindowRecord } from './result.js';
 import type { StoppingDecision } from './stopping.js';
 
@@ -23,6 +26,10 @@ export interface SummaryInput {
   /** The sensor the window energies came from, and how. */
   energy: { sensor: SensorInfo; method: 'counter' | 'integrated' } | { missing: string };
   idleWatts: number | null;
+  /** The baseline behind idleWatts: its length and readings' spread, for the above-idle budgets (src/measure/dynamic.ts). */
+  idleBaseline?: IdleBaseline;
+  /** Mean range of the energy sensor's readings within a window, W (src/measure/readings.ts): bounds what a part-time sensor missed. */
+  readingRangeWatts?: number | null;
   stop: StoppingDecision;
   /** Blocks of a two-stage stopping rule's first stage (blocks.ts: Stein's bound), if it had one. */
   firstStageBlocks?: number;
@@ -41,22 +48,6 @@ function estimate(value: number, unit: string, budget: UncertaintyBudget): Estim
   return { value, unit, ci95: intervalOf(value, budget) };
 }
 
-/** Type B components of a window's energy from the sensor that measured it. */
-function sensorComponents(sensor: SensorInfo, meanWatts: number, meanWindowJoules: number): UncertaintyComponent[] {
-  const out: UncertaintyComponent[] = [];
-  const acc = sensor.accuracy;
-  if (acc?.relative) out.push(typeBRectangular(`sensor accuracy ±${(acc.relative * 100).toFixed(1)} % (${acc.source})`, acc.relative));
-  if (acc?.absolute && sensor.unit === 'W' && meanWatts > 0) {
-    out.push(typeBRectangular(`sensor accuracy ±${acc.absolute} W (${acc.source})`, acc.absolute / meanWatts));
-  }
-  if (sensor.resolution) {
-    // A counter's step against a window's energy; a power reading's step against the mean power.
-    const rel = sensor.unit === 'J' ? sensor.resolution / meanWindowJoules : sensor.resolution / meanWatts;
-    if (Number.isFinite(rel)) out.push(typeBRectangular(`sensor resolution ${sensor.resolution} ${sensor.unit}`, rel));
-  }
-  return out;
-}
-
 /** Fewest windows for a drift test: a line through three points leaves one degree of freedom, too few to trust. */
 const MIN_WINDOWS_FOR_DRIFT = 4;
 /** Significance level of the drift test. */
@@ -72,6 +63,17 @@ export function throughputDrift(windows: readonly WindowRecord[]): Drift | null 
   return { relPerMinute: trend.slope / m, p: trend.p, significant: trend.p < DRIFT_ALPHA };
 }
 
+/** The idle baseline as the dynamic figures need it: its length and spread where the baseline record has them. */
+function idleReading(watts: number, baseline: IdleBaseline | undefined): IdleReading {
+  const measured = baseline && baseline.watts !== null ? baseline : null;
+  return { watts, seconds: measured?.seconds ?? null, ...(measured?.spread ? { spread: measured.spread } : {}) };
+}
+
+/** The above-idle budgets, where there are dynamic figures. */
+function dynamicBudgets(d: DynamicFigures | null): Partial<Budgets> {
+  return d ? { dynamicPower: d.budgets.power, dynamicEnergyPerUnit: d.budgets.energyPerUnit, dynamicEfficiency: d.budgets.efficiency } : {};
+}
+
 /** Per-window values grouped by the windows' blocks (windows of older reports have none: one block). */
 export function byBlock(windows: readonly WindowRecord[], values: readonly number[]): Blocks {
   const out: number[][] = [];
@@ -81,7 +83,7 @@ export function byBlock(windows: readonly WindowRecord[], values: readonly numbe
 
 /** Type A lines for a per-window quantity: from the spread of its block means (blocks.ts). */
 function typeAOf(windows: readonly WindowRecord[], values: readonly number[], what: string, firstStage?: number): UncertaintyComponent[] {
-  return blockEstimate(byBlock(windows, values), what, firstStage).components;
+  return blockEstimate(byBlock(windows, values), what, firstStage).components.map((c) => ({ ...c, kind: c.kind ?? 'statistical' }));
 }
 
 export function summarize(input: SummaryInput): Summary {
@@ -94,7 +96,8 @@ export function summarize(input: SummaryInput): Summary {
   const tputEstimate = blockEstimate(byBlock(windows, tput), 'throughput', first);
   const tputBudget = combine([
     ...tputEstimate.components,
-    typeBRectangular(`iteration timer resolution ${input.timerResolutionSeconds.toExponential(2)} s`, input.timerResolutionSeconds / meanSeconds),
+    // A timer's resolution does not cancel between two results on one device: kept by compare.
+    { ...typeBRectangular(`iteration timer resolution ${input.timerResolutionSeconds.toExponential(2)} s`, input.timerResolutionSeconds / meanSeconds), kind: 'timer' },
   ]);
   // All the work over all the windows' time, like work per joule (all the work over all the energy), so that
   // efficiency = throughput / power holds between the stated values; the block means give its uncertainty.
@@ -130,24 +133,17 @@ export function summarize(input: SummaryInput): Summary {
   // work per joule are exact reciprocals; the windows' spread of each ratio gives its type A term.
   const totalWork = work.reduce((a, b) => a + b, 0);
   const totalJoules = joules.reduce((a, b) => a + b, 0);
-  const B = sensorComponents(sensor, mean(watts), mean(joules));
+  const load = { watts: mean(watts), seconds: mean(wall), rangeWatts: input.readingRangeWatts ?? null };
+  const B = sensorComponents(sensor, load);
 
   const powerBudget = combine([...typeAOf(windows, watts, 'power', first), ...B]);
   const perUnitBudget = combine([...typeAOf(windows, perUnit, 'energy per unit', first), ...B]);
   const effBudget = combine([...typeAOf(windows, perJoule, 'work per joule', first), ...B]);
 
   const idle = input.idleWatts;
-  const dynWatts = idle === null ? null : watts.map((p) => p - idle);
-  const dynUsable = dynWatts !== null && dynWatts.every((p) => p > 0);
-  let dynamicPerUnit: Estimate | null = null;
-  let dynamicEfficiency: Estimate | null = null;
-  if (dynUsable) {
-    const dynPerUnit = dynWatts.map((p, i) => (p * wall[i]!) / work[i]!);
-    const dynPerJoule = dynPerUnit.map((x) => 1 / x);
-    const dynJoules = dynWatts.reduce((a, p, i) => a + p * wall[i]!, 0);
-    dynamicPerUnit = estimate(dynJoules / totalWork, `J/${unit}`, combine([...typeAOf(windows, dynPerUnit, 'dynamic energy per unit', first), ...B]));
-    dynamicEfficiency = estimate(totalWork / dynJoules, `${unit}/J`, combine([...typeAOf(windows, dynPerJoule, 'dynamic work per joule', first), ...B]));
-  }
+  const spread = (what: string, values: readonly number[]): UncertaintyComponent[] => typeAOf(windows, values, what, first);
+  const dyn = idle === null ? null : dynamicFigures({ watts, wall, work, unit, sensor, load, idle: idleReading(idle, input.idleBaseline), spread });
+  const dynamic = dyn !== null && 'power' in dyn ? dyn : null;
 
   const counterTotal = windows.every((w) => w.counterJoules !== null) ? windows.reduce((s, w) => s + w.counterJoules!, 0) : null;
   const integratedTotal = windows.every((w) => w.integratedJoules !== null) ? windows.reduce((s, w) => s + w.integratedJoules!, 0) : null;
@@ -159,23 +155,19 @@ export function summarize(input: SummaryInput): Summary {
       method,
       idleWatts: idle,
       dynamicWatts: idle === null ? null : meanWatts - idle,
+      dynamic: dynamic?.power ?? null,
       sensor: `${sensor.sampler}: ${sensor.description}`,
     },
     energy: {
       joules: totalJoules,
       perUnit: estimate(totalJoules / totalWork, `J/${unit}`, perUnitBudget),
-      dynamicPerUnit,
+      dynamicPerUnit: dynamic?.energyPerUnit ?? null,
       counterJoules: counterTotal,
       integratedJoules: integratedTotal,
       disagreement: counterTotal !== null && integratedTotal !== null && counterTotal > 0 ? Math.abs(counterTotal - integratedTotal) / counterTotal : null,
     },
-    efficiency: { ...estimate(totalWork / totalJoules, `${unit}/J`, effBudget), dynamic: dynamicEfficiency },
-    uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget },
-    unavailable:
-      idle === null
-        ? { dynamic: 'no idle baseline was measured' }
-        : dynUsable
-          ? {}
-          : { dynamic: 'power during a window was not above the idle baseline' },
+    efficiency: { ...estimate(totalWork / totalJoules, `${unit}/J`, effBudget), dynamic: dynamic?.efficiency ?? null },
+    uncertainty: { throughput: tputBudget, power: powerBudget, energyPerUnit: perUnitBudget, efficiency: effBudget, ...dynamicBudgets(dynamic) },
+    unavailable: dyn === null ? { dynamic: 'no idle baseline was measured' } : 'unavailable' in dyn ? { dynamic: dyn.unavailable } : {},
   };
 }

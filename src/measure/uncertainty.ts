@@ -11,6 +11,15 @@
  */
 import { mean, stdev, tQuantile } from './stats.js';
 
+/**
+ * What a budget line is, for the arithmetic that depends on it (which terms
+ * cancel between two readings of one sensor, src/compare/ratio.ts and
+ * src/measure/dynamic.ts): a relative gain error of a sensor, an absolute
+ * offset, a resolution step, a statistical (repeatability) term, the part
+ * of the run a sensor did not observe, a timer's resolution.
+ */
+export type ComponentKind = 'gain' | 'offset' | 'resolution' | 'statistical' | 'coverage' | 'timer';
+
 /** One line of an uncertainty budget. */
 export interface UncertaintyComponent {
   /** What the component is, e.g. "window-to-window spread". */
@@ -22,6 +31,8 @@ export interface UncertaintyComponent {
   dof: number | null;
   /** The distribution assumed for a type B bound. */
   distribution: 'normal' | 'rectangular' | 't';
+  /** What the line is; absent in reports written before it was recorded (then treated by `type` alone). */
+  kind?: ComponentKind;
 }
 
 /** A combined budget. `relExpanded × value` is the half-width of the 95 % interval. */

@@ -46,7 +46,7 @@ export interface Sample {
 export interface SensorAccuracy {
   /** ± fraction of the reading. */
   relative?: number;
-  /** ± absolute amount in the quantity's unit. */
+  /** ± absolute amount in the quantity's unit; for an energy counter in watts (a power offset: an error in joules would grow with time). */
   absolute?: number;
   /** Where the figure comes from (datasheet, documentation, or an assumption and why). */
   source: string;

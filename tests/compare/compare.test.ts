@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { compareReports, labelsFor, resultKey } from '../../src/compare/compare.js';
 import { comparisonDocument } from '../../src/compare/document.js';
 import { comparisonJson } from '../../src/compare/json.js';
-import { ratioOf, verdictOf } from '../../src/compare/ratio.js';
+import { ratioComponents, ratioOf, verdictOf } from '../../src/compare/ratio.js';
 import { tQuantile } from '../../src/measure/stats.js';
 import { renderText } from '../../src/views/text.js';
 import { renderMarkdown } from '../../src/views/markdown.js';
 import { budgetOf, reportWith, resultWith } from '../fixtures/report.js';
+import { sensorComponents } from '../../src/measure/sensor-terms.js';
+import { combine, intervalOf } from '../../src/measure/uncertainty.js';
+import type { Result } from '../../src/measure/result.js';
+import type { SensorInfo } from '../../src/telemetry/types.js';
 
 const pair = (a: Parameters<typeof resultWith>[0], b: Parameters<typeof resultWith>[0], opts: { sameDevice?: boolean; force?: boolean } = {}) =>
   compareReports(
@@ -105,7 +109,7 @@ describe('compareReports, on reports whose answers are known', () => {
     expect(pair(old, { ...old, throughput: 1.1e12 }).rows[0]!.cells[1]!.quantities.throughput!.verdict).toBe('higher');
   });
 
-  it('sensor accuracy cancels for the same GPU measured twice, not across two GPUs', () => {
+  it('a report without kinds in its budgets: sensor accuracy cancels for the same GPU measured twice, not across two GPUs', () => {
     const a = { throughput: 1e12, relA: 0.001, dof: 20, efficiency: 1e10, efficiencyTypeB: [0.03] };
     const b = { ...a, efficiency: 1.02e10 };
     expect(pair(a, b, { sameDevice: true }).rows[0]!.cells[1]!.quantities.efficiency!.verdict).toBe('higher');
@@ -150,5 +154,54 @@ describe('labelsFor', () => {
   it('uses file names, and parent folders where names repeat', () => {
     expect(labelsFor(['runs/a.json', 'runs/b.json'])).toEqual(['a', 'b']);
     expect(labelsFor(['x/run.json', 'y/run.json'])).toEqual(['x/run', 'y/run']);
+  });
+});
+
+describe('compare on one instrument, with budget lines that carry their kind', () => {
+  /** A GPU power sensor stated ±3 % gain and ±5 W offset. */
+  const gpu: SensorInfo = { sampler: 'nvml', device: 'gpu', quantity: 'energy', unit: 'J', description: 'counter', accuracy: { relative: 0.03, absolute: 5, source: 'stated' } };
+  /** A result of `efficiency` FLOP/J drawn at `watts`: a 0.2 % statistical line (20 dof) and the sensor's lines, through the real code. */
+  const measured = (efficiency: number, watts: number): Result => {
+    const r = resultWith({ throughput: 1e12, relA: 0.002, dof: 20 });
+    const budget = combine([{ source: 'window-to-window spread', type: 'A', relative: 0.002, dof: 20, distribution: 't', kind: 'statistical' }, ...sensorComponents(gpu, { watts, seconds: 5, rangeWatts: null })]);
+    return { ...r, efficiency: { value: efficiency, unit: 'FLOP/J', ci95: intervalOf(efficiency, budget), dynamic: null }, uncertainty: { ...r.uncertainty!, efficiency: budget } };
+  };
+  const compared = (a: Result, b: Result, uuids: [string, string]) =>
+    compareReports([
+      { label: 'a', source: 'a.json', report: reportWith([a], { hostname: 'node-a', uuid: uuids[0] }) },
+      { label: 'b', source: 'b.json', report: reportWith([b], { hostname: 'node-b', uuid: uuids[1] }) },
+    ]).rows[0]!.cells[1]!.quantities.efficiency!;
+
+  it('same sensor, 2 % more work per joule at 250 W instead of 300 W: the gain is dropped, the offset stays (correlated)', () => {
+    const [a, b] = [measured(1e10, 300), measured(1.02e10, 250)];
+    const lines = ratioComponents(a.uncertainty!.efficiency!.components, b.uncertainty!.efficiency!.components, true);
+    expect(lines.map((c) => c.kind)).toEqual(['statistical', 'statistical', 'offset']);
+    // One offset o in both: (P_B + o)/(P_A + o) moves by o(1/250 − 1/300); u(o) = 5/√3 W → 2.88675 × 6.66667e-4 = 0.192450 %.
+    expect(lines[2]!.relative).toBeCloseTo(0.0019245, 7);
+    const q = compared(a, b, ['GPU-A', 'GPU-A']);
+    // u = √(2 × 0.2² + 0.19245²) % = 0.342111 %.
+    expect(q.ratio!.value).toBeCloseTo(1.02, 12);
+    expect(q.ratio!.relExpanded / tQuantile(0.975, q.ratio!.dof!)).toBeCloseTo(0.00342111, 7);
+    expect(q.verdict).toBe('higher');
+  });
+
+  it('two sensors: gain and offset of both stay, and 2 % is within the noise', () => {
+    const [a, b] = [measured(1e10, 300), measured(1.02e10, 250)];
+    const lines = ratioComponents(a.uncertainty!.efficiency!.components, b.uncertainty!.efficiency!.components, false);
+    expect(lines.map((c) => c.kind)).toEqual(['statistical', 'gain', 'offset', 'statistical', 'gain', 'offset']);
+    // Offsets 5/300/√3 = 0.962250 % and 5/250/√3 = 1.15470 %, gains 1.73205 % each.
+    expect(lines[2]!.relative).toBeCloseTo(0.0096225, 7);
+    expect(lines[5]!.relative).toBeCloseTo(0.0115470, 7);
+    const q = compared(a, b, ['GPU-A', 'GPU-B']);
+    // u = √(0.08 + 6 + 0.925926 + 1.33333) % = 2.88777 %.
+    expect(q.ratio!.relExpanded / tQuantile(0.975, q.ratio!.dof ?? Infinity)).toBeCloseTo(0.0288777, 6);
+    expect(q.verdict).toBe('no significant difference');
+  });
+
+  it('an older report (no kinds) against a new one on the same sensor: the old type B lines cancel as before, the new offset stays whole', () => {
+    const old = resultWith({ throughput: 1e12, relA: 0.002, dof: 20, efficiency: 1e10, efficiencyTypeB: [0.03] });
+    const lines = ratioComponents(old.uncertainty!.efficiency!.components, measured(1.02e10, 250).uncertainty!.efficiency!.components, true);
+    expect(lines.map((c) => c.kind ?? 'none')).toEqual(['none', 'statistical', 'offset']);
+    expect(lines[2]!.relative).toBeCloseTo(0.0115470, 7);
   });
 });

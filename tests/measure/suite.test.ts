@@ -41,6 +41,9 @@ describe('a whole run', () => {
     expect(r.power!.value).toBeLessThan(42);
     expect(r.power!.method).toBe('counter');
     expect(outcome.idle.cpu0!.watts).toBeGreaterThan(38);
+    // The idle baseline's own readings (the counter's steps), for the above-idle budgets; in the report that conforms below.
+    const idle = outcome.idle.cpu0!;
+    expect('spread' in idle && idle.spread!.readings).toBeGreaterThan(1);
     expect(r.efficiency!.value).toBeCloseTo(r.throughput!.value / r.power!.value, -Math.log10(r.efficiency!.value) + 2);
     expect(r.efficiency!.unit).toBe('byte/J');
     expect(r.energy!.perUnit.unit).toBe('J/byte');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateReport } from '../../src/report/validate.js';
+import { fullReport } from '../fixtures/report.js';
 
 /** The smallest report that conforms: no results. */
 function minimal(): Record<string, unknown> {
@@ -76,5 +77,24 @@ describe('the report schema', () => {
     const problems = validateReport(r).map((p) => p.path);
     expect(problems).toContain('/results/0/throughput');
     expect(problems).toContain('/results/0/unavailable'); // power is null with no reason given
+  });
+});
+
+describe('the report schema’s additions for above-idle budgets and budget-line kinds', () => {
+  it('accepts kinds, dynamic budgets and an idle spread, and an older report without them', () => {
+    const r = fullReport();
+    expect(validateReport(r)).toEqual([]);
+    const result = r.results[0]!;
+    const budget = { ...result.uncertainty!.throughput, components: result.uncertainty!.throughput.components.map((c) => ({ ...c, kind: 'statistical' as const })) };
+    result.uncertainty = { ...result.uncertainty!, dynamicPower: budget, dynamicEnergyPerUnit: budget, dynamicEfficiency: budget };
+    result.power = { ...result.power!, dynamic: { value: 12, unit: 'W', ci95: [11, 13] } };
+    r.idle.cpu0 = { watts: 8, seconds: 0.5, method: 'counter', startNs: 1e8, endNs: 6e8, spread: { uWatts: 0.1, effectiveReadings: 2.5, readings: 5, rangeWatts: 0.4 } };
+    expect(validateReport(r)).toEqual([]);
+  });
+
+  it('refuses a kind it does not know', () => {
+    const r = fullReport() as unknown as { results: Array<{ uncertainty: { throughput: { components: Array<Record<string, unknown>> } } }> };
+    r.results[0]!.uncertainty.throughput.components[0]!.kind = 'calibration';
+    expect(validateReport(r)).toContainEqual({ path: '/results/0/uncertainty/throughput/components/0/kind', message: 'must be equal to one of the allowed values' });
   });
 });

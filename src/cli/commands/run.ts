@@ -122,7 +122,7 @@ export const runCommand: CommandSpec = {
         array: true,
         describe: `Model probes only: TensorFlow.js engines to use (${ENGINE_IDS.join(', ')}); default: every available engine of each backend (tfjs-cpu, the reference, only in quick)`,
       })
-      .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look), standard, or full (reference-grade)' })
+      .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look; energy figures coarse where the power sensor wants longer windows), standard, or full (reference-grade)' })
       .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
       .option('threads', { type: 'string', describe: 'CPU worker threads (default: one per logical CPU)' })
       .option('seed', { type: 'string', describe: `Seed for the inputs (same seed, same inputs on every machine; default ${DEFAULT_SEED})` })
