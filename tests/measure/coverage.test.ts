@@ -80,7 +80,8 @@ function simulateRun(preset: PresetId, sc: Scenario, normal: Normal): { covered:
     const value = TRUE_VALUE * (1 + offset + e + slope * (mid / 60));
     const startNs = t * 1e9;
     t += windowSeconds + p.window.gapMaxSeconds / 2;
-    windows.push({ startNs, endNs: startNs + windowSeconds * 1e9, seconds: windowSeconds, iterations: 100, throughput: value, energyJoules: null, counterJoules: null, integratedJoules: null, powerWatts: null, throttleReasons: [], block: blocks.length - 1 });
+    // One unit of work per iteration: the window's work is its rate × its time.
+    windows.push({ startNs, endNs: startNs + windowSeconds * 1e9, seconds: windowSeconds, iterations: value * windowSeconds, throughput: value, energyJoules: null, counterJoules: null, integratedJoules: null, powerWatts: null, throttleReasons: [], block: blocks.length - 1 });
     blocks[blocks.length - 1]!.push(value);
     decision = criterion.decide({ blocks, elapsedSeconds: t });
   }

@@ -44,7 +44,9 @@ describe('a whole run', () => {
     // The idle baseline's own readings (the counter's steps), for the above-idle budgets; in the report that conforms below.
     const idle = outcome.idle.cpu0!;
     expect('spread' in idle && idle.spread!.readings).toBeGreaterThan(1);
-    expect(r.efficiency!.value).toBeCloseTo(r.throughput!.value / r.power!.value, -Math.log10(r.efficiency!.value) + 2);
+    // Work per joule is all the work over all the energy; throughput counts the iterations' own time and power the
+    // windows' wall time, which is longer by the gaps between iterations (≲ 1 % here, more on a loaded machine).
+    expect(Math.abs(r.efficiency!.value / (r.throughput!.value / r.power!.value) - 1)).toBeLessThan(0.03);
     expect(r.efficiency!.unit).toBe('byte/J');
     expect(r.energy!.perUnit.unit).toBe('J/byte');
     expect(r.uncertainty!.power!.components.map((c) => c.type)).toEqual(['A', 'A', 'B', 'B']);
