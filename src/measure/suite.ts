@@ -120,8 +120,10 @@ function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriter
 }
 
 function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: number): number {
-  // Setup and verification (~0.5 s) + warm-up + the minimum windows with their average gap.
-  return 0.5 + preset.warmup.minSeconds + windows * (windowSeconds + preset.window.gapMaxSeconds / 2);
+  // Setup and verification (~0.5 s) + warm-up + the minimum windows with their average gap + a fresh setup (~0.1 s to
+  // prepare, its pause and warm-up) before each block after the first.
+  const setups = Math.max(0, Math.ceil(windows / preset.blocks.windows) - 1);
+  return 0.5 + preset.warmup.minSeconds + windows * (windowSeconds + preset.window.gapMaxSeconds / 2) + setups * (0.1 + preset.blocks.pauseSeconds + preset.blocks.warmupSeconds);
 }
 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
