@@ -100,7 +100,8 @@ async function runStep(step: Step, ctx: CheckContext, limitSeconds: number, logF
   }
   const ok = collected && (step.exitOk ? step.exitOk(r) : r.exitCode === 0);
   const status = r.timedOut ? 'timed out' : ok ? 'passed' : 'failed';
-  if (!ok) detail = `exit ${r.exitCode ?? r.signal}: ${r.lastLine || detail}`;
+  // What the step left says more than its last line (e.g. vitest's counts); without it, the last line says why.
+  if (!ok) detail = collected ? `exit ${r.exitCode ?? r.signal}; ${detail}` : `exit ${r.exitCode ?? r.signal}: ${r.lastLine || detail}`;
   return { ...base, status, seconds: r.seconds, exitCode: r.exitCode, signal: r.signal, detail };
 }
 

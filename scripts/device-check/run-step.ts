@@ -98,11 +98,13 @@ export function runCommand(
 }
 
 /** Lines that say nothing about what went wrong: stack frames, Node's version banner, a caret, a pointer to --help. */
-const NOISE = [/^\s+at /, /^Node\.js v/, /^\s*\^+\s*$/, /^\(see .*--help\)$/, /^\s*$/];
+const NOISE = [/^\s+at /, /^Node\.js v/, /^\s*\^+\s*$/, /^\(see .*--help\)$/, /^[\s⎯─-]*(\[\d+\/\d+\])?[\s⎯─-]*$/];
+/** Terminal colour and style sequences (vitest colours its output even into a pipe). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** The last line of output that says something (an uncaught error's message rather than its stack). */
 export function lastTellingLine(output: string): string {
-  return output.split('\n').filter((l) => !NOISE.some((re) => re.test(l))).pop()?.trim() ?? '';
+  return output.replace(ANSI, '').split('\n').filter((l) => !NOISE.some((re) => re.test(l))).pop()?.trim() ?? '';
 }
 
 /**

@@ -56,6 +56,7 @@ describe('the step runner', () => {
   it('names an error by its message, not its stack or a pointer to --help', () => {
     expect(lastTellingLine('file:///x.js:51\n  throw new UsageError(x);\n        ^\n\nUsageError: --param n=1: too small\n    at planProbes (file:///x.js:51:27)\n\nNode.js v20.20.2\n')).toBe('UsageError: --param n=1: too small');
     expect(lastTellingLine('flopmeter: unknown probe nope\n(see flopmeter --help)\n')).toBe('flopmeter: unknown probe nope');
+    expect(lastTellingLine('\u001b[31mError: Test timed out\u001b[39m\n\u001b[31m\u001b[2m⎯⎯⎯⎯[1/1]⎯\u001b[22m\u001b[39m\n\n')).toBe('Error: Test timed out');
   });
 
   it('gives a step its cap, less what the steps after it keep', () => {
