@@ -19,7 +19,7 @@
  */
 import { combine, type UncertaintyBudget, type UncertaintyComponent } from '../measure/uncertainty.js';
 
-/** A ratio B / A with its 95 % interval. */
+/** A ratio B / A with its 95 % interval (log-symmetric: [value / e^U, value · e^U]). */
 export interface RatioEstimate {
   value: number;
   ci95: [number, number];
@@ -80,6 +80,8 @@ export function ratioOf(
   if (!a.budget || !b.budget) return null;
   const components = ratioComponents(a.budget.components, b.budget.components, sameInstrument);
   const budget = combine(components, a.budget.coverage);
-  const half = value * budget.relExpanded;
-  return { value, ci95: [value - half, value + half], relExpanded: budget.relExpanded, dof: budget.dofEffective, correlatedTypeB: sameInstrument };
+  // On the log scale: a ratio is positive, and ×2 and ×0.5 are equally far from 1; to first order value · (1 ± U). The
+  // linear interval went below zero with the few blocks of a quick run (t with 1–2 dof), which a ratio cannot.
+  const f = Math.exp(budget.relExpanded);
+  return { value, ci95: [value / f, value * f], relExpanded: budget.relExpanded, dof: budget.dofEffective, correlatedTypeB: sameInstrument };
 }

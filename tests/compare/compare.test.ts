@@ -29,7 +29,16 @@ describe('ratioOf', () => {
     expect(r.dof).toBeCloseTo(8, 9);
     expect(tQuantile(0.975, 8)).toBeCloseTo(2.306, 3);
     expect(r.relExpanded).toBeCloseTo(2.306 * Math.SQRT2 * 0.01, 4);
-    expect(r.ci95[0]).toBeCloseTo(1.1 * (1 - r.relExpanded), 12);
+    // Log-symmetric, always positive: [1.1 / e^U, 1.1 · e^U].
+    expect(r.ci95[0]).toBeCloseTo(1.1 / Math.exp(r.relExpanded), 12);
+    expect(r.ci95[1]).toBeCloseTo(1.1 * Math.exp(r.relExpanded), 12);
+  });
+
+  it('keeps a ratio’s interval positive however uncertain (few blocks, t with 1 dof)', () => {
+    const r = ratioOf({ value: 100, budget: budgetOf(0.2, 1) }, { value: 100, budget: budgetOf(0.2, 1) }, false)!;
+    expect(r.relExpanded).toBeGreaterThan(1);
+    expect(r.ci95[0]).toBeGreaterThan(0);
+    expect(r.ci95[0] * r.ci95[1]).toBeCloseTo(1, 12);
   });
 
   it('drops type B terms when both results were read from the same instrument', () => {
