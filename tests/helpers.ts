@@ -151,8 +151,9 @@ export function makeRaplTree(root: string, zones: ReadonlyArray<Omit<RaplZoneFix
  * writes its own: written from the test's event loop, or from a thread that
  * competes with the measured workers for the CPU, it went stale during the
  * windows that saturate the cores, and they saw less energy than went by.
+ * Resolves once the counter is running.
  */
-export function liveRapl(root: string, watts: number, maxRangeUj = 2 ** 32): { stop: () => void } {
+export async function liveRapl(root: string, watts: number, maxRangeUj = 2 ** 32): Promise<{ stop: () => void }> {
   makeRaplTree(root, [{ dir: 'intel-rapl:0', name: 'package-0', maxRangeUj }]);
   const path = join(root, 'intel-rapl:0', 'energy_uj');
   const t0 = process.hrtime.bigint();
@@ -168,7 +169,16 @@ export function liveRapl(root: string, watts: number, maxRangeUj = 2 ** 32): { s
   writeAtomically(path, '0\n');
   // nice -n -10 needs root (the tests run as root here and in CI); elsewhere nice says so and runs it at normal priority.
   const child = spawn('nice', ['-n', '-10', process.execPath, '-e', code, path, String(watts), String(maxRangeUj), String(t0)], { stdio: 'ignore' });
-  return { stop: () => void child.kill('SIGKILL') };
+  const stop = (): void => void child.kill('SIGKILL');
+  // Until the writer has started the counter sits at 0 and would then jump: wait for its first value.
+  for (let i = 0; readFileSync(path, 'utf8') === '0\n'; i++) {
+    if (i > 500) {
+      stop();
+      throw new Error('the RAPL fixture’s writer did not start within 5 s');
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { stop };
 }
 
 export function removeDir(dir: string): void {

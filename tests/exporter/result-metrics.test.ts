@@ -40,7 +40,7 @@ describe('resultFamilies from a real run', () => {
 
   beforeAll(async () => {
     root = tempDir('rapl-');
-    rapl = liveRapl(root, 40);
+    rapl = await liveRapl(root, 40);
     const outcome = await runSuite({
       backends: [cpuBackend],
       explicitBackends: true,

@@ -30,8 +30,8 @@ function options(over: Partial<SuiteOptions>): SuiteOptions {
 describe('a whole run', () => {
   it('measures power from a RAPL counter and produces a report that conforms to the schema', async () => {
     const root = tempDir('rapl-');
-    const rapl = liveRapl(root, 40);
-    cleanup.push(() => rapl.stop(), () => removeDir(root));
+    const rapl = await liveRapl(root, 40);
+    cleanup.push(() => removeDir(root), () => rapl.stop());
     const events: string[] = [];
     const outcome = await runSuite(options({ powercapRoot: root, onProgress: (e) => events.push(e.type) }));
     expect(outcome.results.map((r) => r.status)).toEqual(['completed', 'completed']);
@@ -63,8 +63,8 @@ describe('a whole run', () => {
     const d = await webgpuBackend.discover();
     requireComponent(ctx, d.available, `a WebGPU adapter (${d.available ? '' : d.reason})`);
     const root = tempDir('rapl-');
-    const rapl = liveRapl(root, 30);
-    cleanup.push(() => rapl.stop(), () => removeDir(root));
+    const rapl = await liveRapl(root, 30);
+    cleanup.push(() => removeDir(root), () => rapl.stop());
     const outcome = await runSuite(
       options({ backends: [cpuBackend, webgpuBackend], powercapRoot: root, probes: [findProbe('reduce')!], overrides: [parseOverride('reduce.n=2^18')] }),
     );

@@ -31,7 +31,7 @@ let dir: string;
 /** A real report, as read back from its file: two STREAM results on the CPU, with power from a fake RAPL counter. */
 async function realReport(): Promise<Report> {
   const root = tempDir('rapl-');
-  const rapl = liveRapl(root, 40);
+  const rapl = await liveRapl(root, 40);
   try {
     const outcome = await runSuite({
       backends: [cpuBackend],

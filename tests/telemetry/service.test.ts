@@ -18,7 +18,7 @@ describe('telemetry worker', () => {
     const root = tempDir('rapl-');
     // 25 W with a 10 J range: the counter wraps every 0.4 s (a real one takes minutes) and must be
     // unwrapped; the sampler's 0.1 s period keeps readings within one wrap of each other.
-    const rapl = liveRapl(root, 25, 10_000_000);
+    const rapl = await liveRapl(root, 25, 10_000_000);
     cleanup.push(() => removeDir(root), () => rapl.stop());
     const t = await Telemetry.start({ samplers: ['rapl', 'host'], options: { cpuDevice: 'cpu0', powercapRoot: root } });
     cleanup.push(() => t.stop());
