@@ -20,7 +20,7 @@ export interface CheckContext {
   work: string;
   /** Small sizes on whatever devices are here (the emulated stack), instead of GPU-only figures. */
   rehearse: boolean;
-  /** Backends the devices step found available, GPUs first; null when that step has not run (then the run uses every available one). */
+  /** Backends the devices step found available; null when that step has not run (then the run uses every available one). */
   backends: string[] | null;
   /** Probes of the run step (default every probe). */
   runProbes: string | undefined;
@@ -121,7 +121,7 @@ const run: Step = {
   title: 'flopmeter run --preset quick (every backend)',
   capSeconds: 180,
   reserveSeconds: 60,
-  // A 1 s cap per result keeps ~80 quick results within the step; GPUs first, so a cut run still has them.
+  // A 1 s cap per result keeps ~80 quick results within the step; cut short, it still writes the results it finished.
   argv: (ctx) => [CLI, 'run', '--preset', 'quick', '--max-seconds', '1', '--no-progress', ...(ctx.backends ? ['-b', ctx.backends.join(',')] : []), ...(ctx.runProbes ? ['-p', ctx.runProbes] : []), '-o', join(ctx.work, 'run.json')],
   skip: (ctx) => (ctx.backends?.length === 0 ? 'no available backend (the devices step found none)' : null),
   collect(ctx) {
