@@ -21,6 +21,19 @@
  * its variance, so that Welch–Satterthwaite gives exactly B − 1 for the two
  * together: they are one estimate, split for reading.
  *
+ * Consecutive blocks are not independent either where the host's own state
+ * wanders on a scale of seconds (a shared VM's neighbours): on the 2-core CI
+ * VM the block means of one run had a raw lag-1 autocorrelation of 0.2–0.33
+ * (pooled over 8 runs of each of 3 results; 0.3–0.45 once corrected for the
+ * estimator's bias), and their plain standard error understated the
+ * run-to-run scatter 1.4–2.2×. With at least 8 blocks (SERIAL_MIN_BLOCKS) the
+ * variance of the mean is therefore multiplied by the AR(1) factor
+ * (1 + ρ) / (1 − ρ), with ρ the block means' lag-1 autocorrelation about
+ * their trend line, corrected for its bias and capped (MAX_BLOCK_LAG1); the
+ * degrees of freedom count both the B / factor effective blocks and the
+ * uncertainty of ρ itself (serialDof). With fewer blocks the budget says
+ * that serial correlation was not estimated.
+ *
  * With a single block (a time cap hit early) only the within-block part can
  * be estimated; the budget then says that run-to-run variation is not in it.
  *
@@ -49,6 +62,8 @@ export interface BlockEstimate {
   components: UncertaintyComponent[];
   /** Pooled lag-1 autocorrelation of the windows within blocks (clamped to [0, 0.9]), or null with < 3 windows per block. */
   lag1: number | null;
+  /** Bias-corrected lag-1 autocorrelation of the block means (clamped to [0, 0.9]), or null with fewer than SERIAL_MIN_BLOCKS blocks. */
+  blockLag1: number | null;
 }
 
 /**
@@ -57,6 +72,53 @@ export interface BlockEstimate {
  * part catches anyway.
  */
 const MAX_LAG1 = 0.9;
+
+/**
+ * Fewest blocks from which their serial correlation is estimated: below 8 the lag-1 estimate's standard error
+ * (≈ 1/√B) exceeds the correlation seen on a shared host (0.2–0.35), and its bias correction (1 + 3r) / B alone would
+ * inflate the variance by half.
+ */
+export const SERIAL_MIN_BLOCKS = 8;
+
+/**
+ * Largest serial correlation of block means believed: the estimate from 12–20 blocks has a standard deviation of
+ * about 0.25, and bench:repeat's 24 runs on the CI VM put the host's own at 0.3–0.45 (see the module comment);
+ * single runs' estimates of 0.6–0.9 gave half-widths of 40–1000 % where the runs scattered by 5 %. At 0.5 the
+ * simulated wandering host (tests/measure/coverage.test.ts) was covered 93.9 %, at 0.6 94.8 %.
+ */
+const MAX_BLOCK_LAG1 = 0.6;
+
+/** Bias of the lag-1 estimator about a fitted line, E[r] − ρ ≈ −(BIAS_A + BIAS_B ρ) / n: from a Monte Carlo of AR(1) series, n = 8–20, ρ = 0–0.35. */
+const BIAS_A = 2;
+const BIAS_B = 5;
+
+/**
+ * Lag-1 autocorrelation of a series about its least-squares line, corrected for its bias and clamped to
+ * [0, MAX_LAG1], with the variance of that estimate. About the line, because a steady drift would otherwise read
+ * as strong correlation and inflate an interval whose block spread already holds the drift. The raw r is biased
+ * low by (BIAS_A + BIAS_B ρ) / n, so ρ = (r + BIAS_A / n) / (1 − BIAS_B / n). The variance given is the raw r's,
+ * (1 − ρ²) / n: the corrected estimate's is larger by 1 / (1 − BIAS_B / n)², but counting that too made the
+ * simulated intervals 2.8× the oracle's (tests/measure/coverage.test.ts) while this covers ≥ 95 %.
+ */
+function seriesLag1(x: readonly number[]): { rho: number; variance: number } {
+  const n = x.length;
+  const tBar = (n - 1) / 2;
+  const m = mean(x);
+  let sxt = 0;
+  let stt = 0;
+  for (let i = 0; i < n; i++) {
+    sxt += (i - tBar) * (x[i]! - m);
+    stt += (i - tBar) ** 2;
+  }
+  const e = x.map((v, i) => v - m - (sxt / stt) * (i - tBar));
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) den += e[i]! ** 2;
+  for (let i = 0; i + 1 < n; i++) num += e[i]! * e[i + 1]!;
+  const shrink = 1 - BIAS_B / n;
+  const rho = Math.min(MAX_BLOCK_LAG1, Math.max(0, ((den > 0 ? num / den : 0) + BIAS_A / n) / shrink));
+  return { rho, variance: (1 - rho ** 2) / n };
+}
 
 /** Pooled lag-1 autocorrelation of the windows about their block means; null when no block has 3 windows. */
 function pooledLag1(blocks: Blocks): number | null {
@@ -86,12 +148,35 @@ function line(source: string, relative: number, dof: number): UncertaintyCompone
   return { source, type: 'A', relative, dof, distribution: 't' };
 }
 
-/** Variance of the mean of B block means and its dof: all blocks', or Stein's from the first stage where that is wider. */
-function steinOrAll(means: readonly number[], firstStage: number | undefined): { totalVar: number; dof: number; stein: boolean } {
+/** Serial correlation of the block means and the variance inflation it gives the mean, (1 + ρ) / (1 − ρ). */
+interface Serial {
+  rho: number;
+  /** Variance of the estimate of ρ. */
+  rhoVariance: number;
+  factor: number;
+}
+
+/**
+ * Degrees of freedom of s² · factor / B, the variance of the mean of B serially correlated block means: those of
+ * s² (B / factor − 1 effective blocks) and of the factor itself, which rests on an estimated ρ
+ * (Var ln factor ≈ (2 / (1 − ρ²))² Var ρ̂), added as relative variances (Satterthwaite).
+ */
+function serialDof(B: number, serial: Serial | null): number {
+  if (!serial) return B - 1;
+  const lnFactorVar = (2 / (1 - serial.rho ** 2)) ** 2 * serial.rhoVariance;
+  return 2 / (2 / Math.max(1, B / serial.factor - 1) + lnFactorVar);
+}
+
+/**
+ * Variance of the mean of B block means and its dof: all blocks', or Stein's from the first stage where that is
+ * wider; each multiplied by `factor`, the serial correlation's variance inflation (the all-blocks dof divided by it).
+ */
+function steinOrAll(means: readonly number[], firstStage: number | undefined, serial: Serial | null): { totalVar: number; dof: number; stein: boolean } {
   const B = means.length;
-  const all = { totalVar: variance(means) / B, dof: B - 1, stein: false };
+  const factor = serial?.factor ?? 1;
+  const all = { totalVar: (factor * variance(means)) / B, dof: serialDof(B, serial), stein: false };
   if (!firstStage || firstStage < 2 || firstStage >= B) return all;
-  const s0 = { totalVar: variance(means.slice(0, firstStage)) / B, dof: firstStage - 1, stein: true };
+  const s0 = { totalVar: (factor * variance(means.slice(0, firstStage))) / B, dof: firstStage - 1, stein: true };
   const half = (x: { totalVar: number; dof: number }): number => tQuantile(0.975, x.dof) * Math.sqrt(x.totalVar);
   return half(s0) > half(all) ? s0 : all;
 }
@@ -117,21 +202,30 @@ export function blockEstimate(blocks: Blocks, what: string, firstStage?: number)
       relU: r,
       dof: within.dof,
       lag1,
+      blockLag1: null,
       components: [line(`${what}: within one block (${full[0]?.length ?? 0} windows${rhoText}); variation between setups not measured (one block)`, r, within.dof)],
     };
   }
-  const { totalVar, dof, stein } = steinOrAll(means, firstStage);
+  const lag = B >= SERIAL_MIN_BLOCKS ? seriesLag1(means) : null;
+  const serial = lag && { rho: lag.rho, rhoVariance: lag.variance, factor: (1 + lag.rho) / (1 - lag.rho) };
+  const blockLag1 = serial?.rho ?? null;
+  const { totalVar, dof, stein } = steinOrAll(means, firstStage, serial);
   const w = Number.isFinite(withinVar) ? Math.min(withinVar, totalVar) : 0;
   const b = totalVar - w;
   const share = (v: number): number => (totalVar > 0 ? (dof * v) / totalVar : dof);
+  const serialText =
+    serial === null
+      ? `; serial correlation not estimated below ${SERIAL_MIN_BLOCKS} blocks`
+      : `; blocks' lag-1 autocorrelation ${serial.rho.toFixed(2)}, variance ×${serial.factor.toFixed(2)}`;
   return {
     mean: m,
     relU: rel(totalVar),
     dof,
     lag1,
+    blockLag1,
     components: [
       line(`${what}: within blocks (windows' scatter${rhoText})`, rel(w), share(w)),
-      line(`${what}: between ${B} blocks (fresh setups${stein ? `; Stein's bound from the first ${firstStage}` : ''})`, rel(b), share(b)),
+      line(`${what}: between ${B} blocks (fresh setups${stein ? `; Stein's bound from the first ${firstStage}` : ''}${serialText})`, rel(b), share(b)),
     ],
   };
 }

@@ -67,9 +67,11 @@ export const PRESETS: Record<PresetId, MeasurePreset> = {
     id: 'standard',
     idleSeconds: 3,
     warmup: { minSeconds: 0.5, maxSeconds: 5, stableRel: 0.02, sliceSeconds: 0.2 },
-    window: { minSeconds: 1, minWindows: 10, maxWindows: 40, gapMaxSeconds: 0.2 },
-    // 5 blocks of 2 first: t with 4 dof (2.78) keeps the interval within ~1.3× of one that knew the true spread.
-    blocks: { windows: 2, min: 5, max: 20, warmupSeconds: 0.3, pauseSeconds: 0.2 },
+    window: { minSeconds: 1, minWindows: 16, maxWindows: 40, gapMaxSeconds: 0.2 },
+    // 8 blocks of 2 first: t with 7 dof (2.36), and the fewest blocks whose serial correlation blocks.ts estimates
+    // (SERIAL_MIN_BLOCKS); with 5, runs on a wandering host whose first blocks looked steady stopped there and their
+    // intervals covered 53 % (tests/measure/coverage.test.ts).
+    blocks: { windows: 2, min: 12, max: 20, warmupSeconds: 0.3, pauseSeconds: 0.2 },
     targetRel: 0.01,
     capSeconds: 60,
     honourSensorWindow: true,

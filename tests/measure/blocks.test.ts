@@ -65,4 +65,36 @@ describe('type A from blocks of windows', () => {
     expect(stein.relU).toBeCloseTo(Math.sqrt(200 / 6) / 100, 12);
     expect(stein.components[1]!.source).toMatch(/Stein's bound from the first 2/);
   });
+
+  describe('serial correlation between blocks', () => {
+    // Two windows per block, half a unit either side of the block's mean.
+    const of = (means: number[]): number[][] => means.map((m) => [m - 0.5, m + 0.5]);
+
+    it('inflates the variance of the mean by (1 + ρ) / (1 − ρ), ρ about the trend line and bias-corrected', () => {
+      // Means in pairs 101, 101, 99, 99, … (12 blocks). Reference values from numpy (polyfit residuals):
+      // r = 0.0757, ρ = (r + 2/12) / (1 − 5/12) = 0.4155, factor 2.4216; s² = 12/11, u = √(2.4216 · s² / 12) = 0.4692;
+      // dof = 2 / (2 / (12 / 2.4216 − 1) + (2 / (1 − ρ²))² (1 − ρ²) / 12) = 2.2014.
+      const e = blockEstimate(of([101, 101, 99, 99, 101, 101, 99, 99, 101, 101, 99, 99]), 'throughput');
+      expect(e.blockLag1).toBeCloseTo(0.41548528, 6);
+      expect(e.relU).toBeCloseTo(0.46920065 / 100, 8);
+      expect(e.dof).toBeCloseTo(2.20135659, 6);
+      expect(e.components[1]!.source).toMatch(/lag-1 autocorrelation 0\.42, variance ×2\.42/);
+    });
+
+    it('leaves alternating block means alone (ρ clamped at 0): the plain standard error, its dof lowered for what ρ might be', () => {
+      const e = blockEstimate(of([101, 99, 101, 99, 101, 99, 101, 99, 101, 99, 101, 99]), 'x');
+      expect(e.blockLag1).toBe(0);
+      expect(e.relU).toBeCloseTo(Math.sqrt(12 / 11 / 12) / 100, 12);
+      // ρ = 0 is itself an estimate (Var ≈ 1/12): dof = 2 / (2/11 + 2² / 12) = 3.882.
+      expect(e.dof).toBeCloseTo(2 / (2 / 11 + 4 / 12), 12);
+    });
+
+    it('caps ρ, and says when there are too few blocks to estimate it', () => {
+      expect(blockEstimate(of([101, 101, 101, 99, 99, 99, 101, 101, 101, 99, 99, 99]), 'x').blockLag1).toBe(0.6);
+      const few = blockEstimate(of([101, 101, 99, 99, 101, 101, 99]), 'x');
+      expect(few.blockLag1).toBeNull();
+      expect(few.dof).toBe(6);
+      expect(few.components[1]!.source).toMatch(/serial correlation not estimated below 8 blocks/);
+    });
+  });
 });
