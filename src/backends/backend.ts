@@ -23,6 +23,25 @@ export interface DeviceInfo {
   settings: Record<string, string | number | boolean | null>;
   /** Limits that decide what fits, in bytes or counts. */
   limits: Record<string, number>;
+  /** Theoretical peak rates from the device's own description; absent where the backend does not work them out. */
+  peaks?: TheoreticalPeaks;
+}
+
+/**
+ * A device's theoretical peak rates, worked out from its own description (for a CPU: cores × clock × vector lanes ×
+ * FMA units × 2 per precision; memory channels × transfer rate × 8 bytes), each with where it came from.
+ */
+export interface TheoreticalPeaks {
+  /** Peak compute per precision ("f32", "f64", …), FLOP/s at `clockHz`; null where the microarchitecture is not known. */
+  flops: Record<string, number | null>;
+  /** Peak memory bandwidth, byte/s; null where not readable. */
+  memoryBytesPerSecond: number | null;
+  /** The clock the compute peaks assume, Hz (e.g. the highest all-core clock found), or null. */
+  clockHz: number | null;
+  /** How each figure was derived: the formula with its factors and the files or fields they came from, one line each. */
+  sources: string[];
+  /** Why a figure is unknown, one line each. */
+  notes: string[];
 }
 
 /** What a device can do, checked by probes and the runner instead of vendor names. */
