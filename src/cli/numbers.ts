@@ -41,3 +41,23 @@ export function numberOption(flag: string, raw: unknown, rule: NumberRule = {}):
   if (rule.max && value > rule.max.value) throw new UsageError(`${flag} ${shown}: at most ${rule.max.value} (${rule.max.why})`);
   return value;
 }
+
+const DURATION_UNITS: Record<string, number> = { h: 3600, m: 60, s: 1 };
+
+/**
+ * A duration option in seconds: "20m", "90s", "1h30m", "1.5h", or a bare number of seconds; undefined when not
+ * given, a UsageError quoting the value as typed otherwise.
+ */
+export function durationOption(flag: string, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw)) throw new UsageError(`${flag} given ${raw.length} times (${raw.join(', ')}); give it once`);
+  const text = String(raw).trim();
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)];
+  const seconds = /^\d+(?:\.\d+)?$/.test(text)
+    ? Number(text)
+    : parts.length && parts.map((p) => p[0]).join('') === text
+    ? parts.reduce((s, p) => s + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0)
+    : NaN;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`${flag} ${JSON.stringify(String(raw))}: must be a positive duration, e.g. 300, 90s, 20m or 1h30m`);
+  return seconds;
+}

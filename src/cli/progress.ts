@@ -15,16 +15,22 @@ export class ProgressDisplay {
   private phase: PhaseEvent | null = null;
   private idle: { device: string; seconds: number } | null = null;
   private itemStarted = 0;
-  private readonly runStarted = Date.now();
   private done = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** When a budgeted run must end (ms since the epoch), or null. */
+  private deadlineMs: number | null = null;
 
-  constructor(private readonly out: NodeJS.WritableStream & { columns?: number }) {}
+  /** `runStartedMs`: when the run started (its clock, and a budget, count from it). */
+  constructor(
+    private readonly out: NodeJS.WritableStream & { columns?: number },
+    private readonly runStarted = Date.now(),
+  ) {}
 
   handle = (e: ProgressEvent): void => {
     switch (e.type) {
       case 'plan':
         this.items = e.items;
+        this.deadlineMs = e.budget ? this.runStarted + e.budget.estimateSeconds * 1000 : null;
         this.timer = setInterval(() => this.draw(), REDRAW_MS);
         this.timer.unref();
         break;
@@ -49,8 +55,10 @@ export class ProgressDisplay {
     this.draw();
   };
 
-  /** Seconds of planned work not yet done, by the plan's estimates. */
+  /** Seconds of planned work not yet done: to the budget plan's end, or by the items' estimates. */
   private remainingSeconds(): number {
+    // A budgeted run sets each result's cap from the time left, so it ends where its plan said.
+    if (this.deadlineMs !== null) return Math.max(0, (this.deadlineMs - Date.now()) / 1000);
     const inItem = (Date.now() - this.itemStarted) / 1000;
     const rest = this.items.slice(this.done + (this.current ? 1 : 0)).reduce((s, i) => s + i.estimateSeconds, 0);
     const current = this.current ? Math.max(0, this.current.estimateSeconds - inItem) : 0;

@@ -50,6 +50,8 @@ export interface MeasureContext {
   idleWatts: number | null;
   /** The baseline behind idleWatts, with its readings' spread (for the above-idle budgets). */
   idleBaseline?: IdleBaseline;
+  /** A result whose verifying iteration takes longer than this (seconds) is skipped there, with why (a run's time budget). */
+  maxIterationSeconds?: number;
   onPhase?: (event: PhaseEvent) => void;
 }
 
@@ -216,10 +218,11 @@ async function measureBlocks(b: BlocksInput): Promise<{ windows: WindowRecord[];
 
 /**
  * Inputs and their float64 reference, the kernel prepared (into `held`) and
- * run once against the reference. Returns the inputs, or the `invalid` result
- * when verification fails; fills in the result's engine, notes and hash.
+ * run once against the reference. Returns the inputs, or the final result
+ * (`invalid` when verification fails, `skipped` when one iteration outlasts
+ * `maxIterationSeconds`); fills in the result's engine, notes and hash.
  */
-async function setUpAndVerify(probe: AnyProbe, params: Params, ctx: MeasureContext, result: Result, held: { kernel: PreparedKernel | null }): Promise<{ inputs: Inputs } | { invalid: Result }> {
+async function setUpAndVerify(probe: AnyProbe, params: Params, ctx: MeasureContext, result: Result, held: { kernel: PreparedKernel | null }): Promise<{ inputs: Inputs } | { final: Result }> {
   const { session, signal } = ctx;
   throwIfAborted(signal);
   ctx.onPhase?.({ phase: 'setup' });
@@ -232,13 +235,19 @@ async function setUpAndVerify(probe: AnyProbe, params: Params, ctx: MeasureConte
   result.definitionScheme = DEFINITION_SCHEME;
 
   ctx.onPhase?.({ phase: 'verify' });
+  const started = performance.now();
   const output = await kernel.runOnce();
+  const once = (performance.now() - started) / 1000;
   // An interruption may have cut the run short: its output says nothing about the device.
   throwIfAborted(signal);
   result.check = await verifyYielding(output, reference, probe.tolerance(params), signal);
+  if (result.check.passed && ctx.maxIterationSeconds !== undefined && once > ctx.maxIterationSeconds) {
+    const why = `one iteration took ${once.toFixed(1)} s, more than the ${ctx.maxIterationSeconds.toFixed(1)} s of measuring the time budget left it: too slow to measure well in this budget (verification passed)`;
+    return { final: { ...result, status: 'skipped', reason: why } };
+  }
   if (result.check.passed) return { inputs };
   const err = result.check.maxRelError === null ? 'non-finite or missing output' : `max relative error ${result.check.maxRelError.toExponential(3)}`;
-  return { invalid: { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` } };
+  return { final: { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` } };
 }
 
 interface Measured {
@@ -319,7 +328,7 @@ export async function measure(probe: AnyProbe, params: Params, ctx: MeasureConte
   const held: { kernel: PreparedKernel | null } = { kernel: null };
   try {
     const setUp = await setUpAndVerify(probe, params, ctx, result, held);
-    if ('invalid' in setUp) return setUp.invalid;
+    if ('final' in setUp) return setUp.final;
     ctx.onPhase?.({ phase: 'warmup' });
     const warm = await warmUp(held.kernel!, ctx.preset.warmup, signal);
     const work = headlineWork(probe, params);

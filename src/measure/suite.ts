@@ -21,6 +21,8 @@ import type { Result } from './result.js';
 import { emptyResult, measure, type PhaseEvent } from './runner.js';
 import { coarseEnergyNote, recommendedWindowSeconds, updateFloorSeconds } from './sensor-window.js';
 import { confidenceCriterion, fixedWindowsCriterion, type StoppingCriterion } from './stopping.js';
+import { REPORT_SECONDS, buildItems, minMeasureSeconds, planToBudget, type BudgetOutcome, type PlannedItem, type SuiteItem } from './suite-plan.js';
+import { capFor } from './budget.js';
 
 export interface SuiteOptions {
   backends: readonly Backend[];
@@ -52,19 +54,21 @@ export interface SuiteOptions {
   gpuSampleHz?: number;
   /** Host memory that sizes may use, bytes (default: what the host and its cgroup allow now). */
   availableMemoryBytes?: number;
+  /**
+   * Plan the run to this budget (budget.ts): which results, which preset's sizes and procedure (`preset` only when
+   * `presetFixed`), and each result's time cap, set as it starts from the time left.
+   */
+  budget?: { seconds: number; presetFixed: boolean; /** When the run started (ms since the epoch): the budget counts from it. */ startedAtMs: number };
+  /** Stop after the plan (its progress event) without measuring anything. */
+  planOnly?: boolean;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
 }
 
-export interface PlannedItem {
-  index: number;
-  id: string;
-  device: string;
-  estimateSeconds: number;
-}
+export type { PlannedItem } from './suite-plan.js';
 
 export type ProgressEvent =
-  | { type: 'plan'; items: PlannedItem[] }
+  | { type: 'plan'; items: PlannedItem[]; budget: BudgetOutcome | null; preset: PresetId }
   | { type: 'idle'; device: string; seconds: number }
   | { type: 'start'; item: PlannedItem }
   | { type: 'phase'; item: PlannedItem; event: PhaseEvent }
@@ -90,6 +94,8 @@ export interface SuiteOutcome {
   samplerStats: SamplerStats[];
   preset: MeasurePreset;
   criterion: StoppingCriterion;
+  /** The budget plan, for a run planned to a budget. */
+  budget: BudgetOutcome | null;
   threads: number | null;
   interrupted: boolean;
 }
@@ -111,30 +117,27 @@ function explainMatch(m: TelemetryMatch, notes: readonly string[]): TelemetryMat
   return m.id === null && notes.length ? { id: null, reason: `${m.reason} (${notes.join('; ')})` } : m;
 }
 
-function criterionFor(preset: MeasurePreset, opts: SuiteOptions): StoppingCriterion {
+/**
+ * Most blocks a result planned to a budget may measure: its share of the budget is its cap, so the preset's own
+ * maximum would end it early and leave the budget unspent; 1000 blocks of two 0.2 s windows is over 7 minutes.
+ */
+const BUDGET_MAX_BLOCKS = 1000;
+
+/** The stopping rule; `budgetCap`: the cap a budget gives this result (its blocks then limited only by the cap). */
+function criterionFor(preset: MeasurePreset, opts: Pick<SuiteOptions, 'capSeconds' | 'fixedWindows' | 'targetRel'>, budgetCap?: number): StoppingCriterion {
   // The time cap always applies, to a fixed number of windows too.
-  const capSeconds = opts.capSeconds ?? preset.capSeconds;
+  const capSeconds = budgetCap ?? opts.capSeconds ?? preset.capSeconds;
   if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows, capSeconds, preset.blocks.windows);
   const b = preset.blocks;
-  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, windowsPerBlock: b.windows, minBlocks: b.min, maxBlocks: b.max, capSeconds });
+  const maxBlocks = budgetCap === undefined ? b.max : BUDGET_MAX_BLOCKS;
+  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, windowsPerBlock: b.windows, minBlocks: b.min, maxBlocks, capSeconds });
 }
 
-function estimateSeconds(preset: MeasurePreset, windowSeconds: number, windows: number): number {
-  // Setup and verification (~0.5 s) + warm-up + the minimum windows with their average gap + a fresh setup (~0.1 s to
-  // prepare, its pause and warm-up) before each block after the first.
-  const setups = Math.max(0, Math.ceil(windows / preset.blocks.windows) - 1);
-  return 0.5 + preset.warmup.minSeconds + windows * (windowSeconds + preset.window.gapMaxSeconds / 2) + setups * (0.1 + preset.blocks.pauseSeconds + preset.blocks.warmupSeconds);
-}
 
-export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
-  const preset = PRESETS[opts.preset];
-  const criterion = criterionFor(preset, opts);
-  // Checks every override before anything is discovered or opened; each backend then gets its own sizes.
-  planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
-  // A default run leaves out what a backend has no kernel for, and what cannot run here at all (an engine not installed), noting why.
-  const leftOut = new Map<string, Map<string, Set<string>>>(); // backend → reason → probes
-  const planFor = (backend: string): PlannedProbe[] =>
-    planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes, backend).filter((p) => {
+/** Which parameter sets a backend gets; a default run leaves out what it cannot run, noting why in `leftOut`. */
+function planner(opts: SuiteOptions, leftOut: Map<string, Map<string, Set<string>>>): (backend: string, preset: PresetId) => PlannedProbe[] {
+  return (backend, preset) =>
+    planProbes(opts.probes, preset, opts.overrides, opts.allProbes, backend).filter((p) => {
       if (opts.explicitProbes) return true;
       const why = p.probe.unavailable?.(p.params);
       if (why) {
@@ -143,7 +146,10 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       }
       return backend in p.probe.impl && !why;
     });
+}
 
+/** Every backend's discovery, and the devices the run uses. */
+async function discoverDevices(opts: SuiteOptions): Promise<{ backends: BackendStatus[]; devices: DeviceInfo[] }> {
   const backends: BackendStatus[] = [];
   const devices: DeviceInfo[] = [];
   for (const backend of opts.backends) {
@@ -153,116 +159,194 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     if (d.available) devices.push(...d.devices);
   }
   if (devices.length === 0) throw new UsageError(`no available backend (${backends.map((b) => `${b.id}: ${b.reason}`).join('; ')})`);
-  if (opts.devices?.length) {
-    const unknown = opts.devices.filter((id) => !devices.some((d) => d.id === id));
-    if (unknown.length) throw new UsageError(`--device ${unknown.join(',')}: no such device; valid: ${devices.map((d) => d.id).join(', ')}`);
-    devices.splice(0, devices.length, ...devices.filter((d) => opts.devices!.includes(d.id)));
-  }
+  if (!opts.devices?.length) return { backends, devices };
+  const unknown = opts.devices.filter((id) => !devices.some((d) => d.id === id));
+  if (unknown.length) throw new UsageError(`--device ${unknown.join(',')}: no such device; valid: ${devices.map((d) => d.id).join(', ')}`);
+  return { backends, devices: devices.filter((d) => opts.devices!.includes(d.id)) };
+}
 
+/** Opens each device into `sessions`; one that cannot be opened is noted in the map returned and errors its own results. */
+async function openSessions(devices: readonly DeviceInfo[], opts: SuiteOptions, sessions: DeviceSession[]): Promise<Map<string, string>> {
+  const unopened = new Map<string, string>();
+  for (const device of devices) {
+    const backend = opts.backends.find((b) => b.id === device.backend)!;
+    try {
+      sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      unopened.set(device.id, `could not open ${device.id}: ${describeError(err)}`);
+    }
+  }
+  return unopened;
+}
+
+/** Refuses sizes that cannot fit before anything is allocated. */
+function checkCapacities(items: readonly SuiteItem[], available: number): void {
+  for (const { session, probe, params, id } of items) {
+    if (session.unsupported(probe, params)) continue;
+    try {
+      session.checkCapacity(probe, params, available);
+    } catch (err) {
+      if (err instanceof CapacityError) throw new UsageError(`${id}: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+async function startTelemetry(opts: SuiteOptions): Promise<Telemetry> {
+  if (opts.telemetryInstance) return opts.telemetryInstance;
+  if (!opts.telemetry) return Telemetry.disabled(HOST_CPU_DEVICE);
+  return Telemetry.start({
+    samplers: DEFAULT_SAMPLERS,
+    options: {
+      cpuDevice: HOST_CPU_DEVICE,
+      ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}),
+      ...(opts.gpuSampleHz ? { gpuPeriodSeconds: 1 / opts.gpuSampleHz } : {}),
+    },
+  });
+}
+
+/** What measuring the items needs from the run. */
+interface MeasureRun {
+  opts: SuiteOptions;
+  preset: MeasurePreset;
+  criterion: StoppingCriterion;
+  tel: Telemetry;
+  matches: Map<string, TelemetryMatch>;
+  windowSeconds: Map<string, number>;
+  rng: Rng;
+  idle: Record<string, IdleBaseline>;
+  /** The budget's deadline (ms since the epoch), for a run planned to one. */
+  deadlineMs: number | null;
+}
+
+/** The device's idle baseline, taken before its first result (one per telemetry device: a software adapter shares the CPU's). */
+async function ensureIdle(run: MeasureRun, device: string): Promise<string> {
+  const tdev = run.matches.get(device)!.id;
+  const key = tdev ?? device;
+  if (key in run.idle) return key;
+  if (tdev !== null && hasPowerSensor(run.tel, tdev)) run.opts.onProgress?.({ type: 'idle', device: key, seconds: run.preset.idleSeconds });
+  run.idle[key] =
+    tdev === null
+      ? { watts: null, reason: (run.matches.get(device) as { reason: string }).reason }
+      : await idleBaseline(run.tel, tdev, run.preset.idleSeconds, run.opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
+  return key;
+}
+
+/** The stopping rule of the item starting now: for a budgeted run, with the cap its share of the time left gives it. */
+function criterionNow(run: MeasureRun, rest: readonly SuiteItem[]): StoppingCriterion {
+  if (run.deadlineMs === null) return run.criterion;
+  const secondsLeft = (run.deadlineMs - Date.now()) / 1000 - REPORT_SECONDS;
+  const cap = capFor(
+    { secondsLeft, fixedSecondsLeft: rest.reduce((s, i) => s + i.fixedSeconds, 0), resultsLeft: rest.length },
+    { minMeasureSeconds: minMeasureSeconds(run.preset, run.windowSeconds.get(rest[0]!.session.device.id)!), maxMeasureSeconds: Infinity },
+  );
+  return criterionFor(run.preset, run.opts, cap);
+}
+
+async function measureItem(run: MeasureRun, item: SuiteItem, rest: readonly SuiteItem[]): Promise<Result> {
+  const device = item.session.device.id;
+  const idleKey = await ensureIdle(run, device);
+  run.opts.onProgress?.({ type: 'start', item: item.planned });
+  const criterion = criterionNow(run, rest);
+  const result = await measure(item.probe, item.params, {
+    session: item.session,
+    telemetry: run.tel,
+    telemetryDevice: run.matches.get(device)!,
+    preset: run.preset,
+    criterion,
+    windowSeconds: run.windowSeconds.get(device)!,
+    seed: run.opts.seed,
+    rng: run.rng,
+    signal: run.opts.signal,
+    idleWatts: run.idle[idleKey]!.watts,
+    idleBaseline: run.idle[idleKey],
+    // A budgeted result whose first iteration alone outlasts its whole share is stopped there.
+    ...(run.deadlineMs !== null ? { maxIterationSeconds: criterion.settings.capSeconds } : {}),
+    onPhase: (event) => run.opts.onProgress?.({ type: 'phase', item: item.planned, event }),
+  });
+  const tdev = run.matches.get(device)!.id;
+  const coarse = tdev === null ? null : coarseEnergyNote(run.windowSeconds.get(device)!, run.tel.sensorsOf(tdev).sensors);
+  if (coarse && result.energy) result.notes.push(coarse);
+  return result;
+}
+
+/** Measures the items in order; once interrupted, the rest are aborted results. */
+async function measureItems(run: MeasureRun, items: readonly SuiteItem[], results: Result[]): Promise<void> {
+  for (const [i, item] of items.entries()) {
+    if (run.opts.signal.aborted) {
+      results.push({ ...emptyResult(item.probe, item.params, item.session), status: 'aborted', reason: 'interrupted before it started' });
+      continue;
+    }
+    const result = await measureItem(run, item, items.slice(i));
+    results.push(result);
+    run.opts.onProgress?.({ type: 'done', item: item.planned, result });
+  }
+}
+
+/** The window length per opened device. */
+function windowsOf(sessions: readonly DeviceSession[], preset: MeasurePreset, tel: Telemetry, matches: Map<string, TelemetryMatch>): Map<string, number> {
+  return new Map(
+    sessions.map((s) => {
+      const t = matches.get(s.device.id)!.id;
+      return [s.device.id, windowSecondsFor(preset, t === null ? [] : tel.sensorsOf(t).sensors)];
+    }),
+  );
+}
+
+/** The items to measure: the preset's, or the budget plan's (which may choose the preset). */
+function planItems(
+  opts: SuiteOptions,
+  sessions: readonly DeviceSession[],
+  planFor: (b: string, p: PresetId) => PlannedProbe[],
+  tel: Telemetry,
+  matches: Map<string, TelemetryMatch>,
+  idleDevices: number,
+): { all: SuiteItem[]; items: SuiteItem[]; preset: MeasurePreset; budget: BudgetOutcome | null } {
+  const itemsFor = (preset: MeasurePreset): SuiteItem[] => {
+    const windows = windowsOf(sessions, preset, tel, matches);
+    return buildItems(sessions, (b) => planFor(b, preset.id), preset, (d) => windows.get(d)!);
+  };
+  const preset = PRESETS[opts.preset];
+  if (!opts.budget) {
+    const items = itemsFor(preset);
+    return { all: items, items, preset, budget: null };
+  }
+  const longestWindow = (p: MeasurePreset): number => Math.max(...windowsOf(sessions, p, tel, matches).values());
+  const req = { budgetSeconds: opts.budget.seconds, elapsedSeconds: (Date.now() - opts.budget.startedAtMs) / 1000, idleSeconds: idleDevices * PRESETS[opts.preset].idleSeconds };
+  return planToBudget(itemsFor, longestWindow, req, opts.budget.presetFixed ? opts.preset : undefined);
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
+  // Checks every override before anything is discovered or opened; each backend then gets its own sizes.
+  planProbes(opts.probes, opts.preset, opts.overrides, opts.allProbes);
+  const leftOut = new Map<string, Map<string, Set<string>>>(); // backend → reason → probes
+  const planFor = planner(opts, leftOut);
+  const { backends, devices } = await discoverDevices(opts);
   const sessions: DeviceSession[] = [];
   let telemetry: Telemetry | null = null;
   const onAbort = (): void => sessions.forEach((s) => s.abort());
   opts.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    // A device that cannot be opened errors its own results; the run goes on with the others.
-    const unopened = new Map<string, string>();
-    for (const device of devices) {
-      const backend = opts.backends.find((b) => b.id === device.backend)!;
-      try {
-        sessions.push(await backend.open(device, opts.threads !== undefined ? { threads: opts.threads } : {}));
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        unopened.set(device.id, `could not open ${device.id}: ${describeError(err)}`);
-      }
-    }
-    // Refuse sizes that cannot fit before allocating anything.
-    const available = opts.availableMemoryBytes ?? availableMemory();
-    for (const session of sessions) {
-      for (const { probe, params } of planFor(session.device.backend)) {
-        if (session.unsupported(probe, params)) continue;
-        try {
-          session.checkCapacity(probe, params, available);
-        } catch (err) {
-          if (err instanceof CapacityError) throw new UsageError(`${emptyResult(probe, params, session).id}: ${err.message}`);
-          throw err;
-        }
-      }
-    }
-
-    telemetry = opts.telemetryInstance
-      ? opts.telemetryInstance
-      : opts.telemetry
-      ? await Telemetry.start({
-          samplers: DEFAULT_SAMPLERS,
-          options: {
-            cpuDevice: HOST_CPU_DEVICE,
-            ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}),
-            ...(opts.gpuSampleHz ? { gpuPeriodSeconds: 1 / opts.gpuSampleHz } : {}),
-          },
-        })
-      : Telemetry.disabled(HOST_CPU_DEVICE);
+    const unopened = await openSessions(devices, opts, sessions);
+    telemetry = await startTelemetry(opts);
     const tel = telemetry;
-
     const matches = new Map(sessions.map((s) => [s.device.id, explainMatch(matchTelemetryDevice(s.device, tel.devices, HOST_CPU_DEVICE), tel.notes)]));
-    const telemetryOf = (device: string): string | null => matches.get(device)!.id;
-    const windowSeconds = new Map(
-      sessions.map((s) => {
-        const t = telemetryOf(s.device.id);
-        return [s.device.id, windowSecondsFor(preset, t === null ? [] : tel.sensorsOf(t).sensors)];
-      }),
-    );
-    const minWindows = opts.fixedWindows ?? preset.window.minWindows;
-    const items = sessions.flatMap((session) =>
-      planFor(session.device.backend).map((p) => ({ session, ...p, id: emptyResult(p.probe, p.params, session).id })),
-    ).map((x, index) => ({
-      ...x,
-      planned: { index, id: x.id, device: x.session.device.id, estimateSeconds: estimateSeconds(preset, windowSeconds.get(x.session.device.id)!, minWindows) },
-    }));
-    opts.onProgress?.({ type: 'plan', items: items.map((i) => i.planned) });
+    const powered = new Set(sessions.map((s) => matches.get(s.device.id)!.id).filter((t): t is string => t !== null && hasPowerSensor(tel, t)));
+    const { all, items, preset, budget } = planItems(opts, sessions, planFor, tel, matches, powered.size);
+    // Every size the preset names must fit, whether the budget measures it or not: a size the user asked for that
+    // cannot fit is a usage error, not a result quietly left out.
+    checkCapacities(all, opts.availableMemoryBytes ?? availableMemory());
+    const criterion = criterionFor(preset, opts);
+    opts.onProgress?.({ type: 'plan', items: items.map((i) => i.planned), budget, preset: preset.id });
 
-    const rng = new Rng(opts.seed ^ 0x51ed);
-    const idle: Record<string, IdleBaseline> = {};
     const results: Result[] = [];
     for (const device of devices.filter((d) => unopened.has(d.id))) {
       const stand = { device: { id: device.id, backend: device.backend } };
-      for (const p of planFor(device.backend)) results.push({ ...emptyResult(p.probe, p.params, stand), status: 'errored', reason: unopened.get(device.id)! });
+      for (const p of planFor(device.backend, preset.id)) results.push({ ...emptyResult(p.probe, p.params, stand), status: 'errored', reason: unopened.get(device.id)! });
     }
-    for (const item of items) {
-      const device = item.session.device.id;
-      if (opts.signal.aborted) {
-        results.push({ ...emptyResult(item.probe, item.params, item.session), status: 'aborted', reason: 'interrupted before it started' });
-        continue;
-      }
-      // One idle baseline per telemetry device (a software adapter shares the CPU's).
-      const tdev = telemetryOf(device);
-      const idleKey = tdev ?? device;
-      if (!(idleKey in idle)) {
-        if (tdev !== null && hasPowerSensor(tel, tdev)) opts.onProgress?.({ type: 'idle', device: idleKey, seconds: preset.idleSeconds });
-        idle[idleKey] =
-          tdev === null
-            ? { watts: null, reason: (matches.get(device) as { reason: string }).reason }
-            : await idleBaseline(tel, tdev, preset.idleSeconds, opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
-      }
-      opts.onProgress?.({ type: 'start', item: item.planned });
-      const result = await measure(item.probe, item.params, {
-        session: item.session,
-        telemetry: tel,
-        telemetryDevice: matches.get(device)!,
-        preset,
-        criterion,
-        windowSeconds: windowSeconds.get(device)!,
-        seed: opts.seed,
-        rng,
-        signal: opts.signal,
-        idleWatts: idle[idleKey]!.watts,
-        idleBaseline: idle[idleKey],
-        onPhase: (event) => opts.onProgress?.({ type: 'phase', item: item.planned, event }),
-      });
-      const coarse = tdev === null ? null : coarseEnergyNote(windowSeconds.get(device)!, tel.sensorsOf(tdev).sensors);
-      if (coarse && result.energy) result.notes.push(coarse);
-      results.push(result);
-      opts.onProgress?.({ type: 'done', item: item.planned, result });
-    }
+    const run: MeasureRun = { opts, preset, criterion, tel, matches, windowSeconds: windowsOf(sessions, preset, tel, matches), rng: new Rng(opts.seed ^ 0x51ed), idle: {}, deadlineMs: opts.budget ? opts.budget.startedAtMs + opts.budget.seconds * 1000 : null };
+    if (!opts.planOnly) await measureItems(run, items, results);
     await tel.flush();
     for (const b of backends) {
       for (const [why, probes] of leftOut.get(b.id) ?? []) b.notes.push(`${[...probes].join(', ')}: left out (${why})`);
@@ -271,7 +355,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       backends,
       devices,
       results,
-      idle,
+      idle: run.idle,
       sensors: tel.sensors,
       missing: tel.missing,
       telemetryDevices: tel.devices,
@@ -279,6 +363,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       samplerStats: tel.stats,
       preset,
       criterion,
+      budget,
       threads: opts.threads ?? null,
       interrupted: opts.signal.aborted,
     };

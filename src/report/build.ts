@@ -40,6 +40,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
       window: { ...p.window },
       blocks: { ...p.blocks },
       telemetry: req.telemetry,
+      ...(outcome.budget ? { budget: outcome.budget } : {}),
     },
     idle: outcome.idle,
     telemetry: { devices: outcome.telemetryDevices, sensors: outcome.sensors, missing: outcome.missing, notes: outcome.telemetryNotes, samplers: outcome.samplerStats },

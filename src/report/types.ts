@@ -9,6 +9,7 @@ import type { BackendStatus } from '../measure/suite.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import type { TelemetryDevice } from '../telemetry/devices.js';
+import type { BudgetOutcome } from '../measure/suite-plan.js';
 import type { ReportSignature } from './signature.js';
 
 export const REPORT_SCHEMA = 'flopmeter/report@1';
@@ -53,6 +54,8 @@ export interface RunConfig {
   /** Independent blocks of windows (absent in reports before blocks). */
   blocks?: { windows: number; min: number; max: number; warmupSeconds: number; pauseSeconds: number };
   telemetry: boolean;
+  /** A run planned to a time budget: what the plan decided (absent for a run at a preset). */
+  budget?: BudgetOutcome;
 }
 
 export interface Report {

@@ -10,7 +10,7 @@ import { pushResults } from '../../exporter/push.js';
 import { defaultThreads } from '../../backends/cpu/index.js';
 import type { ParamOverride } from '../../measure/plan.js';
 import type { Result } from '../../measure/result.js';
-import { runSuite, type SuiteOutcome } from '../../measure/suite.js';
+import { runSuite, type ProgressEvent, type SuiteOutcome } from '../../measure/suite.js';
 import type { Backend } from '../../backends/backend.js';
 import { BACKENDS } from '../../backends/index.js';
 import type { AnyProbe, PresetId } from '../../core/probe.js';
@@ -18,8 +18,10 @@ import { buildReport, serializeReport } from '../../report/build.js';
 import { renderSummary } from '../../report/summary.js';
 import { checkWritable, defaultReportPath, writeAtomic } from '../../report/write.js';
 import { ProgressDisplay } from '../progress.js';
+import { PlanPrinter } from '../plan-view.js';
+import { ResultLog } from '../result-log.js';
 import { givenNames, selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
-import { numberOption } from '../numbers.js';
+import { durationOption, numberOption } from '../numbers.js';
 import { parseParams } from '../params.js';
 import { ENGINE_IDS } from '../../models/tfjs/engines.js';
 import { EXIT, type CommandContext, type CommandSpec } from '../context.js';
@@ -30,7 +32,9 @@ export interface RunArgs {
   device?: string[];
   probe?: string[];
   engine?: string[];
-  preset: string;
+  preset?: string;
+  budget?: string;
+  dryRun: boolean;
   param?: string[];
   // Number options arrive as typed (strings), so that a message can quote them.
   threads?: string;
@@ -58,6 +62,10 @@ const MAX_WINDOWS = 1000;
 const DEFAULT_SEED = 42;
 /** Most samples a second a GPU sensor is asked for (sensors update at most every millisecond or so). */
 const MAX_SAMPLE_HZ = 1000;
+/** The default run's budget: every backend and probe family in a time a newcomer waits for (issue 14: 5 minutes on the 2-core CI VM). */
+const DEFAULT_BUDGET_SECONDS = 300;
+/** The preset of a run that names neither a preset nor a budget but sets --windows, --target-ci or --max-seconds. */
+const DEFAULT_PRESET = 'standard';
 
 /** The run as the options ask for it, every value checked (UsageError otherwise). */
 interface RunSettings {
@@ -65,6 +73,10 @@ interface RunSettings {
   engines: string[];
   probes: AnyProbe[];
   preset: PresetId;
+  /** The run's time budget, seconds, or null for a run at a preset. */
+  budgetSeconds: number | null;
+  /** True when the user named the preset. */
+  presetGiven: boolean;
   overrides: ParamOverride[];
   warnings: string[];
   threads: number | undefined;
@@ -88,7 +100,9 @@ function settingsFrom(args: RunArgs): RunSettings {
     backends,
     engines,
     probes,
-    preset: selectPreset(args.preset),
+    preset: selectPreset(args.preset ?? DEFAULT_PRESET),
+    presetGiven: args.preset !== undefined,
+    budgetSeconds: budgetOf(args),
     overrides,
     warnings,
     seed: numberOption('--seed', args.seed, { integer: true, min: 0 }) ?? DEFAULT_SEED,
@@ -101,6 +115,19 @@ function settingsFrom(args: RunArgs): RunSettings {
   };
   if (args.push !== undefined && !/^https?:\/\/[^/]+/.test(args.push)) throw new UsageError(`--push ${args.push}: expected the Pushgateway's URL, e.g. http://pushgateway:9091`);
   return settings;
+}
+
+/**
+ * The budget: --budget's, or the default run's when neither a preset nor a stopping option is given; null for a
+ * run at a preset. --budget sets each result's windows and cap itself, so it refuses the options that would too.
+ */
+function budgetOf(args: RunArgs): number | null {
+  const stopping = (['windows', 'targetCi', 'maxSeconds'] as const).filter((k) => args[k] !== undefined);
+  const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const budget = durationOption('--budget', args.budget);
+  if (budget !== undefined && stopping.length) throw new UsageError(`--budget plans each result's windows and time cap itself; drop ${stopping.map(flag).join(', ')} or the budget`);
+  if (budget !== undefined) return budget;
+  return args.preset === undefined && stopping.length === 0 ? DEFAULT_BUDGET_SECONDS : null;
 }
 
 /** A result that says something about the device (an aborted or skipped one does not). */
@@ -122,7 +149,15 @@ export const runCommand: CommandSpec = {
         array: true,
         describe: `Model probes only: TensorFlow.js engines to use (${ENGINE_IDS.join(', ')}); default: every available engine of each backend (tfjs-cpu, the reference, only in quick)`,
       })
-      .option('preset', { type: 'string', default: 'standard', describe: 'quick (seconds per result, for CI and a first look; energy figures coarse where the power sensor wants longer windows), standard, or full (reference-grade)' })
+      .option('budget', {
+        type: 'string',
+        describe: `Plan the run to this time (300, 90s, 20m, 1h30m): every backend and probe family, the sizes, windows and caps that fit, the plan printed first (default when neither --preset nor a stopping option is given: ${DEFAULT_BUDGET_SECONDS / 60} minutes)`,
+      })
+      .option('preset', {
+        type: 'string',
+        describe: `Run at a preset instead, taking the time it needs: quick (seconds per result, for CI and a first look; energy figures coarse where the power sensor wants longer windows), standard (the ${DEFAULT_PRESET} one with --windows, --target-ci or --max-seconds), or full (reference-grade). With --budget: the preset's sizes and procedure, planned to the budget`,
+      })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (results, estimated time, what is left out and why) and stop without measuring' })
       .option('param', { type: 'string', array: true, describe: 'Override a parameter of the selected probes: [probe.]name=value[,value...], e.g. gemm.n=1024,2048 or n=2^20 (repeatable)' })
       .option('threads', { type: 'string', describe: 'CPU worker threads (default: one per logical CPU)' })
       .option('seed', { type: 'string', describe: `Seed for the inputs (same seed, same inputs on every machine; default ${DEFAULT_SEED})` })
@@ -137,7 +172,9 @@ export const runCommand: CommandSpec = {
       .option('push-job', { type: 'string', default: 'flopmeter', describe: 'Pushgateway job label' })
       .option('push-instance', { type: 'string', describe: 'Pushgateway instance label (default: this host name)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Show progress on a terminal (--no-progress to hide)' })
-      .example('$0', 'the standard suite on every available backend')
+      .example('$0', `every backend and probe family in about ${DEFAULT_BUDGET_SECONDS / 60} minutes`)
+      .example('$0 run --budget 20m', 'the same, planned to 20 minutes (larger sizes and longer measurements where they fit)')
+      .example('$0 run --preset standard', 'the standard suite, taking the time it needs')
       .example('$0 run --preset quick --probe stream,gemm', 'a quick look at memory bandwidth and GEMM')
       .example('$0 run -b cpu -p gemm --param gemm.n=4096 --threads 8 -o gemm.json', 'one GEMM size on 8 threads')
       .example('$0 run -p mlp,transformer --engine tfjs-wasm,tfjs-webgpu', 'model probes on two TensorFlow.js engines')
@@ -148,6 +185,7 @@ export const runCommand: CommandSpec = {
     for (const w of settings.warnings) ctx.stderr.write(`${w}\n`);
     if (ctx.signal.aborted) return nothingMeasured(ctx);
     const outcome = await measureAll(settings, args, ctx);
+    if (args.dryRun) return EXIT.OK;
     // Nothing to keep: an earlier report at --out is left as it was.
     if (outcome.interrupted && !outcome.results.some(measured)) return nothingMeasured(ctx);
     const report = await buildReport({
@@ -176,9 +214,19 @@ function nothingMeasured(ctx: CommandContext): number {
   return EXIT.INTERRUPTED;
 }
 
-/** Runs the suite, with the progress display on a terminal. */
+/**
+ * Runs the suite: the plan printed first (a budgeted run, or --dry-run), then the progress display on a terminal,
+ * or a line per finished result on stderr when it is not one.
+ */
 async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): Promise<SuiteOutcome> {
-  const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
+  // The budget counts from the process's start, as the user's clock does.
+  const startedAtMs = performance.timeOrigin;
+  const progress = args.progress && !args.dryRun ? (ctx.interactive ? new ProgressDisplay(ctx.stderr, startedAtMs) : new ResultLog(ctx.stderr)) : null;
+  const plan = new PlanPrinter(ctx.stderr, s.budgetSeconds !== null || args.dryRun);
+  const onProgress = (e: ProgressEvent): void => {
+    plan.handle(e);
+    progress?.handle(e);
+  };
   try {
     return await runSuite({
       backends: s.backends,
@@ -197,8 +245,10 @@ async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): P
       telemetry: args.telemetry,
       ...(s.sampleHz !== undefined ? { gpuSampleHz: s.sampleHz } : {}),
       ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
+      ...(s.budgetSeconds !== null ? { budget: { seconds: s.budgetSeconds, presetFixed: s.presetGiven, startedAtMs } } : {}),
+      planOnly: args.dryRun,
       signal: ctx.signal,
-      ...(progress ? { onProgress: progress.handle } : {}),
+      onProgress,
     });
   } finally {
     progress?.stop();

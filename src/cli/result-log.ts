@@ -1,0 +1,36 @@
+/**
+ * Progress when stderr is not a terminal (a CI log, `2> file`): one line per
+ * finished result — its place in the run, its headline figure with its
+ * precision, and how long it took — so a long run is never silent.
+ */
+import { escapeControl } from '../core/control-chars.js';
+import { formatDuration, formatSI } from '../core/units.js';
+import type { Result } from '../measure/result.js';
+import type { ProgressEvent } from '../measure/suite.js';
+
+/** "45.21 GFLOP/s ±3.1 %", or the status and why for a result that did not complete. */
+export function resultLine(r: Result): string {
+  if (r.status !== 'completed' || !r.throughput) return `${r.status}${r.reason ? `: ${r.reason}` : ''}`;
+  const [lo, hi] = r.throughput.ci95;
+  const half = ((hi - lo) / 2 / Math.abs(r.throughput.value)) * 100;
+  return `${formatSI(r.throughput.value, r.throughput.unit)} ±${half.toFixed(1)} %${r.throughput.converged ? '' : ' (target not met)'}`;
+}
+
+export class ResultLog {
+  private total = 0;
+  private done = 0;
+  private started = Date.now();
+
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  handle = (e: ProgressEvent): void => {
+    if (e.type === 'plan') this.total = e.items.length;
+    if (e.type === 'start') this.started = Date.now();
+    if (e.type !== 'done') return;
+    this.done++;
+    const seconds = (Date.now() - this.started) / 1000;
+    this.out.write(`[${this.done}/${this.total}] ${escapeControl(e.result.id)}: ${escapeControl(resultLine(e.result))} (${formatDuration(seconds)})\n`);
+  };
+
+  stop(): void {}
+}
