@@ -58,7 +58,7 @@ describe('model probes from the command line', () => {
     expect(r.stdout).toMatch(/^#\d+ mlp scenario=single-stream engine=tfjs-wasm batch=1 .* · engine tfjs-wasm \(TensorFlow\.js .*XNNPACK/m);
     // So does the text report's.
     const text = (await runCli(['report', out])).stdout;
-    const section = text.slice(text.indexOf('Results\n═══════\n') + 16).split('\n\n')[0]!.split('\n');
+    const section = text.slice(text.search(/^ *# {2}workload/m)).split('\n\n')[0]!.split('\n');
     expect(section).toHaveLength(2 + results.length);
     for (const line of section) expect(line.length, line).toBeLessThanOrEqual(120);
   });
