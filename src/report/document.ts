@@ -14,7 +14,7 @@ import { timelineChart, timelineSummary } from './charts/timeline.js';
 import { convergenceOf } from './convergence.js';
 import { headlineOf } from './headline.js';
 import { HEADLINE_COLUMNS, headlineRows, headlineTitle, peakSources } from './headline-table.js';
-import { SUMMARY_COLUMNS, convergenceLine, precisionLegend, summaryRows } from './summary.js';
+import { convergenceLine, precisionLegend, summaryTable } from './summary.js';
 import type { Report } from './types.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toPrecision(3)} %` : '—');
@@ -105,7 +105,7 @@ function provenanceBlocks(report: Report): Block[] {
  * the views that do not draw them (building them decodes every result's histogram).
  */
 export function reportDocument(report: Report, source: string, { charts = true }: { charts?: boolean } = {}): Document {
-  const blocks: Block[] = [...headlineBlocks(report), heading('Results'), table({ columns: SUMMARY_COLUMNS, rows: summaryRows(report.results) })];
+  const blocks: Block[] = [...headlineBlocks(report), heading('Results'), table(summaryTable(report.results))];
   const convergence = convergenceOf(report);
   if (convergence.measured) blocks.push(paragraph(convergenceLine(convergence)), paragraph(precisionLegend(convergence)));
   if (charts) for (const b of summaryCharts(report)) blocks.push(b);

@@ -27,9 +27,10 @@ export function percent(fraction: number, digits?: number): string {
   return `${p >= 10 ? p.toFixed(0) : p >= 1 ? p.toFixed(1) : p.toPrecision(1)} %`;
 }
 
-/** "12.34 GFLOP/s ±0.8 %": the value and its interval's half-width relative to it. */
+/** "12.34 GFLOP/s ±0.8 %": the value and its interval's half-width relative to it (or that the interval has no upper bound). */
 function withHalfWidth(value: number, unit: string, ci: readonly [number, number]): string {
-  return `${formatSI(value, unit)} ±${percent((ci[1] - ci[0]) / 2 / Math.abs(value))}`;
+  const half = (ci[1] - ci[0]) / 2 / Math.abs(value);
+  return `${formatSI(value, unit)} ${Number.isFinite(half) ? `±${percent(half)}` : '(interval unbounded)'}`;
 }
 
 /**

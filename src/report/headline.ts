@@ -82,12 +82,13 @@ function computeFigures(mine: readonly Row[], device: DeviceInfo): HeadlineFigur
     .sort((a, b) => b.estimate.value - a.estimate.value);
 }
 
-/** The mean launch round trip, 1 / throughput, of the fastest launch-latency result (its interval inverted too). */
+/** The mean launch round trip, 1 / throughput, of the fastest launch-latency result (its interval inverted too; unbounded above when the rate's reaches 0). */
 function launchFigure(mine: readonly Row[]): HeadlineFigure[] {
   const top = best(mine, (r) => r.probe === LAUNCH_PROBE);
   if (!top) return [];
   const t = top.r.throughput!;
-  return [figure('launch latency', 'launch latency (mean)', top, { value: 1 / t.value, unit: 's', ci95: [1 / t.ci95[1], 1 / t.ci95[0]] })];
+  // An interval of the rate reaching down to zero leaves the time per launch without an upper bound.
+  return [figure('launch latency', 'launch latency (mean)', top, { value: 1 / t.value, unit: 's', ci95: [1 / t.ci95[1], t.ci95[0] > 0 ? 1 / t.ci95[0] : Infinity] })];
 }
 
 /** The best work per joule of each unit (FLOP/J, byte/J … do not compare). */

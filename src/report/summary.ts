@@ -39,6 +39,13 @@ function precisionCell(r: Result): string {
   return p ? `±${percent(p.relHalfWidth)} ${p.met ? '✓' : '✗'}` : r.status;
 }
 
+/** The results table: SUMMARY_COLUMNS less those with nothing in any row (power and work per joule without a sensor). */
+export function summaryTable(results: readonly Result[]): { columns: Column[]; rows: string[][] } {
+  const all = summaryRows(results);
+  const keep = SUMMARY_COLUMNS.map((_, i) => all.length === 0 || all.some((row) => row[i] !== '—'));
+  return { columns: SUMMARY_COLUMNS.filter((_, i) => keep[i]), rows: all.map((row) => row.filter((_, i) => keep[i])) };
+}
+
 export function summaryRows(results: readonly Result[]): string[][] {
   return results.map((r, i) => {
     const t = r.throughput;
@@ -96,10 +103,11 @@ function headlineLines(report: Report): string[] {
 }
 
 /** The full workload and engine of each row the table abbreviated: "#3 gemm dtype=f32 … · engine …". */
-function abbreviatedRows(rows: readonly string[][]): string[] {
-  const widths = columnWidths(SUMMARY_COLUMNS, rows);
-  const cut = (row: readonly string[], i: number): boolean => row[i]!.length > widths[i]!;
-  return rows.filter((row) => cut(row, 1) || cut(row, 3)).map((row) => `#${row[0]} ${row[1]} · engine ${row[3]}`);
+function abbreviatedRows(columns: readonly Column[], rows: readonly string[][]): string[] {
+  const widths = columnWidths(columns, rows);
+  const [workload, engine] = ['workload', 'engine'].map((h) => columns.findIndex((c) => c.header === h));
+  const cut = (row: readonly string[], i: number): boolean => i >= 0 && row[i]!.length > widths[i]!;
+  return rows.filter((row) => cut(row, workload!) || cut(row, engine!)).map((row) => `#${row[0]} ${row[workload!]}${engine! >= 0 ? ` · engine ${row[engine!]}` : ''}`);
 }
 
 /** A note several results share, printed once with how many. */
@@ -119,12 +127,13 @@ function sharedNotes(results: readonly Result[]): string[] {
 export function renderSummary(report: Report): string {
   const { results } = report;
   // Device names, engines and notes come from drivers and libraries: their control characters escaped.
-  const rows = summaryRows(results).map((row) => row.map(escapeControl));
+  const { columns, rows: cells } = summaryTable(results);
+  const rows = cells.map((row) => row.map(escapeControl));
   const convergence = convergenceOf(report);
   const notes = convergence.measured ? [convergenceLine(convergence), precisionLegend(convergence)] : [];
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  const below = [...abbreviatedRows(rows), ...notes, ...problems, ...sharedNotes(results)];
-  return [...headlineLines(report), renderTable(SUMMARY_COLUMNS, rows), ...below.map(escapeControl)].join('\n');
+  const below = [...abbreviatedRows(columns, rows), ...notes, ...problems, ...sharedNotes(results)];
+  return [...headlineLines(report), renderTable(columns, rows), ...below.map(escapeControl)].join('\n');
 }

@@ -59,6 +59,14 @@ describe('headlineOf', () => {
     expect(launch.ofPeak).toBeNull();
   });
 
+  it('leaves the launch latency without an upper bound when the rate’s interval reaches zero', () => {
+    const results = headlineResults();
+    results[6]!.throughput = { ...results[6]!.throughput!, ci95: [-1000, 101e3] };
+    const launch = byLabel(headlineOf(headlineReport(results))[0]!.figures).get('launch latency (mean)')!;
+    expect(launch.estimate.ci95).toEqual([1 / 101e3, Infinity]);
+    expect(headlineRows(headlineOf(headlineReport(results))[0]!).find((r) => r[0] === 'launch latency (mean)')![1]).toBe('20.00 µs (interval unbounded)');
+  });
+
   it('gives the best work per joule of each unit, with its interval and no fraction', () => {
     const efficiency = cpu!.figures.filter((f) => f.kind === 'work per joule');
     expect(efficiency.map((f) => [f.label, f.from.row, f.estimate.value, f.estimate.unit])).toEqual([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/measure/result.js';
-import { SUMMARY_COLUMNS, renderSummary, summaryRows } from '../../src/report/summary.js';
+import { SUMMARY_COLUMNS, renderSummary, summaryRows, summaryTable } from '../../src/report/summary.js';
 import { TABLE_WIDTH, columnWidths } from '../../src/report/table.js';
-import { headlineReport, measured } from '../fixtures/headline-report.js';
+import { headlineReport, headlineResults, measured } from '../fixtures/headline-report.js';
 import { reportWith } from '../fixtures/report.js';
 
 /** The engine names TensorFlow.js engines report (src/models/tfjs/engines.ts). */
@@ -95,6 +95,19 @@ describe('renderSummary', () => {
     expect(widths.reduce((s, w) => s + w, 0) + 2 * (widths.length - 1)).toBeLessThanOrEqual(TABLE_WIDTH);
     // Each figure column keeps its full width.
     for (const i of [0, 4, 5, 6, 7, 8]) expect(widths[i]).toBe(widest[i]!.length);
+  });
+
+  it('leaves out the columns no result has a figure for (power and work per joule without a power sensor)', () => {
+    const results: Result[] = headlineResults().map((r) => ({ ...r, power: null, efficiency: null, energy: null }));
+    const { columns, rows } = summaryTable(results);
+    expect(columns.map((c) => c.header)).toEqual(['#', 'workload', 'device', 'engine', 'throughput', '±95 %', 'p50 / p99']);
+    expect(rows[0]).toEqual(summaryRows(results)[0]!.slice(0, 7));
+    // One figure in one row keeps its column.
+    results[6]!.power = headlineResults()[6]!.power;
+    expect(summaryTable(results).columns.map((c) => c.header)).toContain('power');
+    // The footnotes still find the workload and engine columns.
+    const wide = headlineResults().map((r) => ({ ...r, power: null, efficiency: null, engine: `${r.engine} ${'(a long engine description) '.repeat(4)}` }));
+    expect(renderSummary(reportWith(wide))).toContain(`\n#1 stream op=triad · engine ${wide[0]!.engine}\n`);
   });
 
   it('numbers the rows as the headline refers to them', () => {
