@@ -1,5 +1,5 @@
 /**
- * A report as a document (src/views/document.ts): the summary, charts of
+ * A report as a document (src/views/document.ts): each device's headline, the summary, charts of
  * efficiency, rooflines, latency and telemetry, each result's uncertainty
  * budget, and the provenance — everything the printers show.
  */
@@ -9,9 +9,12 @@ import type { UncertaintyBudget } from '../measure/uncertainty.js';
 import { heading, list, paragraph, table, type Block, type Document } from '../views/document.js';
 import { efficiencyChart, efficiencyPoints } from './charts/efficiency.js';
 import { latencyChart } from './charts/latency.js';
-import { rooflineChart, rooflineOf } from './charts/roofline.js';
+import { rooflineChart, rooflineOf, type Roofline } from './charts/roofline.js';
 import { timelineChart, timelineSummary } from './charts/timeline.js';
-import { SUMMARY_COLUMNS, summaryRows } from './summary.js';
+import { convergenceOf } from './convergence.js';
+import { headlineOf } from './headline.js';
+import { HEADLINE_COLUMNS, headlineRows, headlineTitle, peakSources } from './headline-table.js';
+import { convergenceLine, precisionLegend, summaryTable } from './summary.js';
 import type { Report } from './types.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toPrecision(3)} %` : '—');
@@ -102,7 +105,9 @@ function provenanceBlocks(report: Report): Block[] {
  * the views that do not draw them (building them decodes every result's histogram).
  */
 export function reportDocument(report: Report, source: string, { charts = true }: { charts?: boolean } = {}): Document {
-  const blocks: Block[] = [heading('Results'), table({ columns: SUMMARY_COLUMNS, rows: summaryRows(report.results) })];
+  const blocks: Block[] = [...headlineBlocks(report), heading('Results'), table(summaryTable(report.results))];
+  const convergence = convergenceOf(report);
+  if (convergence.measured) blocks.push(paragraph(convergenceLine(convergence)), paragraph(precisionLegend(convergence)));
   if (charts) for (const b of summaryCharts(report)) blocks.push(b);
   blocks.push(heading('Each result'));
   // One result at a time, not push(...all): a report can have more blocks than a call may take arguments.
@@ -115,18 +120,38 @@ export function reportDocument(report: Report, source: string, { charts = true }
   };
 }
 
+/** Each device's headline figures ("At a glance"), where it has any. */
+function headlineBlocks(report: Report): Block[] {
+  const headlines = headlineOf(report);
+  if (!headlines.length) return [];
+  return [
+    heading('At a glance'),
+    ...headlines.flatMap((h) => {
+      const sources = peakSources(h);
+      return [heading(headlineTitle(h), 3), table({ columns: HEADLINE_COLUMNS, rows: headlineRows(h) }), ...(sources.length ? [list(sources)] : [])];
+    }),
+  ];
+}
+
+/** "Roofline of cpu0: gemm f32 4.000 GFLOP/s; theoretical (dashed): f32 8.000 GFLOP/s" */
+function rooflineTitle(roof: Roofline): string {
+  const ceilings = (cs: ReadonlyArray<{ label: string; value: number }>): string => cs.map((c) => `${c.label} ${formatSI(c.value, 'FLOP/s')}`).join(', ');
+  const theoretical = roof.theoretical?.compute.length ? `; theoretical (dashed): ${ceilings(roof.theoretical.compute).replace(/ theoretical/g, '')}` : '';
+  return `Roofline of ${roof.device}: ${ceilings(roof.compute) || 'no compute ceiling measured'}${theoretical}`;
+}
+
 /** Work per joule across the results, and each device's roofline. */
 function summaryCharts(report: Report): Block[] {
   const blocks: Block[] = [];
   const eff = efficiencyChart(efficiencyPoints(report.results));
   if (eff) blocks.push(heading('Work per joule'), { kind: 'chart', id: 'efficiency', title: 'Work per joule by probe across backends and devices, with 95 % intervals', spec: eff, alt: 'work per joule with error bars' });
-  const roofs = report.devices.map((d) => rooflineOf(d.id, report.results)).flatMap((roof) => {
+  const roofs = report.devices.map((d) => rooflineOf(d.id, report.results, d.peaks)).flatMap((roof) => {
     const spec = rooflineChart(roof);
     return spec ? [{ roof, spec }] : [];
   });
   if (roofs.length) {
-    blocks.push(heading('Rooflines'), paragraph('Ceilings measured on each device: memory bandwidth from the best stream/reduce result, compute from the best fma-peak and gemm result per precision; results whose work counts FLOP and bytes are placed at their arithmetic intensity.'));
-    for (const { roof, spec } of roofs) blocks.push({ kind: 'chart', id: `roofline:${roof.device}`, title: `Roofline of ${roof.device}: ${roof.compute.map((c) => `${c.label} ${formatSI(c.value, 'FLOP/s')}`).join(', ') || 'no compute ceiling measured'}`, spec, alt: `roofline of ${roof.device}` });
+    blocks.push(heading('Rooflines'), paragraph('Ceilings measured on each device: memory bandwidth from the best stream/reduce result, compute from the best fma-peak and gemm result per precision; results whose work counts FLOP and bytes are placed at their arithmetic intensity. Where the device states theoretical peaks, its theoretical roof is drawn dashed.'));
+    for (const { roof, spec } of roofs) blocks.push({ kind: 'chart', id: `roofline:${roof.device}`, title: rooflineTitle(roof), spec, alt: `roofline of ${roof.device}` });
   }
   return blocks;
 }

@@ -1,58 +1,117 @@
 /**
- * The end-of-run summary: one line per result, as a text table.
+ * The end-of-run summary: each device's headline (headline.ts), then one line
+ * per result as a text table that fits a terminal (workloads and engines
+ * abbreviated, given in full under it), the precision the results reached,
+ * and the notes.
  */
 import { escapeControl } from '../core/control-chars.js';
 import { paramsLabel } from '../core/probe.js';
 import { formatSI } from '../core/units.js';
 import type { Result } from '../measure/result.js';
-import { renderTable, type Column } from './table.js';
+import { convergenceOf, precisionOf, type Convergence, type MissCause } from './convergence.js';
+import { headlineOf } from './headline.js';
+import { HEADLINE_COLUMNS, headlineRows, headlineTitle, percent, peakSources } from './headline-table.js';
+import { columnWidths, renderTable, type Column } from './table.js';
+import type { Report } from './types.js';
 
-/** "12.34 GFLOP/s ±0.8 %" */
-function withUncertainty(value: number, unit: string, ci: [number, number]): string {
-  const rel = (ci[1] - ci[0]) / 2 / Math.abs(value);
-  return `${formatSI(value, unit)} ±${(rel * 100).toFixed(rel < 0.1 ? 1 : 0)} %`;
-}
-
-/** The columns of summaryRows. */
+/**
+ * The columns of summaryRows. The floors of the abbreviated columns: with the widest figures (six-digit row
+ * numbers, "ksample/s") the table is then exactly TABLE_WIDTH wide.
+ */
 export const SUMMARY_COLUMNS: readonly Column[] = [
-  { header: 'probe' },
-  { header: 'params' },
-  { header: 'device' },
-  { header: 'engine' },
-  { header: 'status' },
-  { header: 'throughput (95 %)', align: 'right' },
+  { header: '#', align: 'right' },
+  { header: 'workload', shrink: 19 },
+  { header: 'device', shrink: 6 },
+  { header: 'engine', shrink: 10 },
+  { header: 'throughput', align: 'right' },
+  { header: '±95 %', align: 'right' },
   { header: 'p50 / p99', align: 'right' },
   { header: 'power', align: 'right' },
-  { header: 'work per joule (95 %)', align: 'right' },
+  { header: 'work per joule', align: 'right' },
 ];
 
+/** "gemm dtype=f32 n=4096" */
+export const workloadLabel = (r: Result): string => `${r.probe} ${paramsLabel(r.params, ' ')}`.trim();
+
+/** "±0.8 % ✓": the relative half-width reached and whether it met the target; the status when not completed. */
+function precisionCell(r: Result): string {
+  const p = precisionOf(r);
+  return p ? `±${percent(p.relHalfWidth)} ${p.met ? '✓' : '✗'}` : r.status;
+}
+
+/** The results table: SUMMARY_COLUMNS less those with nothing in any row (power and work per joule without a sensor). */
+export function summaryTable(results: readonly Result[]): { columns: Column[]; rows: string[][] } {
+  const all = summaryRows(results);
+  const keep = SUMMARY_COLUMNS.map((_, i) => all.length === 0 || all.some((row) => row[i] !== '—'));
+  return { columns: SUMMARY_COLUMNS.filter((_, i) => keep[i]), rows: all.map((row) => row.filter((_, i) => keep[i])) };
+}
+
 export function summaryRows(results: readonly Result[]): string[][] {
-  return results.map((r) => {
+  return results.map((r, i) => {
     const t = r.throughput;
     const l = r.latency;
     return [
-      r.probe,
-      paramsLabel(r.params, ' '),
+      String(i + 1),
+      workloadLabel(r),
       r.device,
       r.engine ?? '—',
-      r.status === 'completed' && r.throughput && !r.throughput.converged ? 'completed*' : r.status,
-      t ? withUncertainty(t.value, t.unit, t.ci95) : '—',
+      t ? formatSI(t.value, t.unit) : '—',
+      precisionCell(r),
       l ? `${formatSI(l.p50, 's', 3)} / ${formatSI(l.p99, 's', 3)}` : '—',
       r.power ? formatSI(r.power.value, 'W', 3) : '—',
-      r.efficiency ? withUncertainty(r.efficiency.value, r.efficiency.unit, r.efficiency.ci95) : '—',
+      r.efficiency ? formatSI(r.efficiency.value, r.efficiency.unit, 3) : '—',
     ];
   });
 }
 
-export function renderSummary(results: readonly Result[]): string {
-  // Device names, engines and notes come from drivers and libraries: their control characters escaped.
-  const table = renderTable(SUMMARY_COLUMNS, summaryRows(results).map((row) => row.map(escapeControl)));
-  const notes: string[] = [];
-  if (results.some((r) => r.status === 'completed' && r.throughput && !r.throughput.converged)) {
-    notes.push('* did not reach the confidence target before the time cap; the interval says how uncertain it is.');
-  }
-  const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
-  // A note several results share is printed once, with how many.
+const CAUSE_LABEL: Record<MissCause, string> = {
+  drift: 'drift (not in a steady state)',
+  'time cap': 'time cap',
+  'maximum blocks': 'maximum blocks',
+  'planned blocks': 'planned blocks too few',
+  other: 'other',
+};
+
+/** Row numbers listed for a cause, at most; more are counted only. */
+const ROWS_LISTED = 6;
+
+/** A target half-width as typed: "1 %", "0.5 %". */
+const targetLabel = (target: number): string => `${Number((target * 100).toPrecision(3))} %`;
+
+/** One line: how many results met the target, and why the rest did not, grouped by cause. */
+export function convergenceLine(c: Convergence): string {
+  const aim = c.target === null ? 'measured every window asked for (no precision target)' : `met the ${targetLabel(c.target)} target`;
+  if (c.met === c.measured) return `precision: ${c.measured === 1 ? 'the result' : `all ${c.measured} results`} ${aim}`;
+  const causes = c.missed.map(({ cause, rows }) => `${CAUSE_LABEL[cause]}: ${rows.length} (${rows.slice(0, ROWS_LISTED).map((n) => `#${n}`).join(', ')}${rows.length > ROWS_LISTED ? ', …' : ''})`);
+  return `precision: ${c.met} of ${c.measured} results ${aim}; ${c.measured - c.met} did not — ${causes.join('; ')}`;
+}
+
+/** What the ±95 % column means. */
+export function precisionLegend(c: Convergence): string {
+  const met = c.target === null ? '✓ all the windows asked for measured' : `✓ met the ${targetLabel(c.target)} target`;
+  return `±95 %: half-width of the throughput's 95 % interval relative to it; ${met}, ✗ did not`;
+}
+
+/** Each device's headline as lines: its title, its table, where its theoretical peaks came from; control characters escaped. */
+function headlineLines(report: Report): string[] {
+  return headlineOf(report).flatMap((h) => [
+    escapeControl(headlineTitle(h)),
+    renderTable(HEADLINE_COLUMNS, headlineRows(h).map((row) => row.map(escapeControl))),
+    ...peakSources(h).map(escapeControl),
+    '',
+  ]);
+}
+
+/** The full workload and engine of each row the table abbreviated: "#3 gemm dtype=f32 … · engine …". */
+function abbreviatedRows(columns: readonly Column[], rows: readonly string[][]): string[] {
+  const widths = columnWidths(columns, rows);
+  const [workload, engine] = ['workload', 'engine'].map((h) => columns.findIndex((c) => c.header === h));
+  const cut = (row: readonly string[], i: number): boolean => i >= 0 && row[i]!.length > widths[i]!;
+  return rows.filter((row) => cut(row, workload!) || cut(row, engine!)).map((row) => `#${row[0]} ${row[workload!]}${engine! >= 0 ? ` · engine ${row[engine!]}` : ''}`);
+}
+
+/** A note several results share, printed once with how many. */
+function sharedNotes(results: readonly Result[]): string[] {
   const byNote = new Map<string, string[]>();
   for (const r of results) {
     for (const n of r.notes) {
@@ -62,8 +121,19 @@ export function renderSummary(results: readonly Result[]): string {
       else byNote.set(n, [r.id]);
     }
   }
-  const remarks = [...byNote].map(([n, ids]) => (ids.length === 1 ? `${ids[0]}: ${n}` : `${ids.length} results: ${n}`));
+  return [...byNote].map(([n, ids]) => (ids.length === 1 ? `${ids[0]}: ${n}` : `${ids.length} results: ${n}`));
+}
+
+export function renderSummary(report: Report): string {
+  const { results } = report;
+  // Device names, engines and notes come from drivers and libraries: their control characters escaped.
+  const { columns, rows: cells } = summaryTable(results);
+  const rows = cells.map((row) => row.map(escapeControl));
+  const convergence = convergenceOf(report);
+  const notes = convergence.measured ? [convergenceLine(convergence), precisionLegend(convergence)] : [];
+  const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  return [table, ...[...notes, ...problems, ...remarks].map(escapeControl)].join('\n');
+  const below = [...abbreviatedRows(columns, rows), ...notes, ...problems, ...sharedNotes(results)];
+  return [...headlineLines(report), renderTable(columns, rows), ...below.map(escapeControl)].join('\n');
 }

@@ -62,7 +62,10 @@ describe('flopmeter (the built CLI)', () => {
     const r = await runCli(['run', '-b', 'cpu', '-p', 'reduce,launch-latency', ...FAST, '--threads', '2', '-o', out]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/reduce\s+n=1048576\s+cpu0\s+wasm-simd128\s+completed/);
+    // The headline first, then the results, each with the precision it reached; the precision line under them.
+    expect(r.stdout).toMatch(/^cpu0: .+ \(cpu\)\n/);
+    expect(r.stdout).toMatch(/^ *1 {2}reduce n=1048576 +cpu0 +wasm-simd128 +[\d.]+ \S*byte\/s +±[\d.]+ % [✓✗] /m);
+    expect(r.stdout).toMatch(/^precision: (all 2 results|\d of 2 results) /m);
     expect(r.stderr).toContain(`report: ${out}`);
     const report = readReport(out);
     expect(report.status).toBe('complete');

@@ -51,6 +51,16 @@ describe('model probes from the command line', () => {
       expect(x.notes).toContain('memory: no growth (the same live tensors and bytes after warm-up and after the last window)');
     }
     expect(results.find((x) => x.params.engine === 'tfjs-wasm')!.engine).toMatch(/XNNPACK, (SIMD128|no SIMD), \d+ threads?/);
+    // The summary's table fits a terminal though the model's parameters and engine names do not: both in full below it.
+    const table = r.stdout.split('\n').filter((l) => /^ *(#|\d+) {2}/.test(l));
+    expect(table).toHaveLength(1 + results.length);
+    for (const line of table) expect(line.length, line).toBeLessThanOrEqual(120);
+    expect(r.stdout).toMatch(/^#\d+ mlp scenario=single-stream engine=tfjs-wasm batch=1 .* · engine tfjs-wasm \(TensorFlow\.js .*XNNPACK/m);
+    // So does the text report's.
+    const text = (await runCli(['report', out])).stdout;
+    const section = text.slice(text.search(/^ *# {2}workload/m)).split('\n\n')[0]!.split('\n');
+    expect(section).toHaveLength(2 + results.length);
+    for (const line of section) expect(line.length, line).toBeLessThanOrEqual(120);
   });
 
   it("compares one run's engines side by side with --by engine", async () => {

@@ -6,13 +6,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, closeBrowser, openFile } from '../fixtures/chromium.js';
 import { fakeLibraryPath, hasCompiler } from '../fixtures/fakes.js';
 import { ROOT, expectValidReport, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
 
-/** Debian's chromium package. */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 const dir = tempDir('reports-');
@@ -26,7 +24,6 @@ const run = (out: string, watts: number) =>
 const A = join(dir, 'node-a.json');
 const B = join(dir, 'node-b.json');
 let ready = false;
-let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (!hasCompiler()) return;
@@ -37,7 +34,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser();
   removeDir(dir);
 });
 
@@ -48,17 +45,7 @@ function requireRuns(ctx: Parameters<typeof requireComponent>[0]): void {
 
 /** Opens a page in Chromium; fails on any console error, page error or request beyond the file itself. */
 async function openPage(file: string, screenshot: string) {
-  browser ??= await chromium.launch({ executablePath: CHROMIUM });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    if (r.url() !== `file://${file}`) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  const { page, problems } = await openFile(file);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
   // Every chart: an inline SVG with a visible size and drawn marks.
@@ -83,7 +70,7 @@ describe('flopmeter report', () => {
     expect(text.stdout).toMatch(/expanded, k = \d\.\d{3} \(95 % coverage\)/);
     const md = await runCli(['report', A, '--format', 'md']);
     expect(md.stdout).toMatch(/^# flopmeter report/);
-    expect(md.stdout).toMatch(/\| probe \| params \| device \|/);
+    expect(md.stdout).toMatch(/\| # \| workload \| device \| engine \|/);
     const json = await runCli(['report', A, '-f', 'json']);
     const report = JSON.parse(json.stdout);
     expectValidReport(report);

@@ -81,21 +81,50 @@ describe('reportDocument', () => {
     expect(doc.subtitle).toBe('x.json · 1 results · complete · flopmeter 0.1.0');
   });
 
-  it('starts with the summary table, one row per result', () => {
+  it('starts with each device’s headline, then the summary table, one row per result, and the precision reached', () => {
     const report = reportWith(threeResults());
     const doc = reportDocument(report, 'x.json');
-    expect(doc.blocks[0]).toEqual({ kind: 'heading', text: 'Results', level: 2 });
-    const summary = (doc.blocks[1] as TableBlock).table;
-    expect(headers(summary)).toEqual(['probe', 'params', 'device', 'engine', 'status', 'throughput (95 %)', 'p50 / p99', 'power', 'work per joule (95 %)']);
+    expect(doc.blocks.slice(0, 2)).toEqual([
+      { kind: 'heading', text: 'At a glance', level: 2 },
+      { kind: 'heading', text: 'cpu0: Some CPU (cpu)', level: 3 },
+    ]);
+    const headline = (doc.blocks[2] as TableBlock).table;
+    expect(headers(headline)).toEqual(['figure', 'value (95 %)', 'of theoretical peak', 'from']);
+    // The fixture's device states no peaks: no fraction.
+    expect(headline.rows.map((r) => [r[0], r[2], r[3]])).toEqual([
+      ['compute bf16', '—', '#2 gemm'],
+      ['compute f32', '—', '#1 gemm'],
+      ['work per joule (FLOP)', '', '#2 gemm'],
+    ]);
+    expect(doc.blocks[3]).toEqual({ kind: 'heading', text: 'Results', level: 2 });
+    const summary = (doc.blocks[4] as TableBlock).table;
+    expect(headers(summary)).toEqual(['#', 'workload', 'device', 'engine', 'throughput', '±95 %', 'p50 / p99', 'power', 'work per joule']);
     expect(summary.rows).toHaveLength(3);
     expect(summary.rows).toEqual(summaryRows(report.results));
-    expect(summary.rows.map((r) => r.slice(0, 5))).toEqual([
-      ['gemm', 'n=256 dtype=f32', 'cpu0', 'openblas', 'completed'],
-      ['gemm', 'n=512 dtype=bf16', 'cpu0', 'openblas', 'completed'],
-      ['stream', 'op=triad', 'cpu0', 'openblas', 'errored'],
+    expect(summary.rows.map((r) => r.slice(0, 4))).toEqual([
+      ['1', 'gemm n=256 dtype=f32', 'cpu0', 'openblas'],
+      ['2', 'gemm n=512 dtype=bf16', 'cpu0', 'openblas'],
+      ['3', 'stream op=triad', 'cpu0', 'openblas'],
     ]);
-    expect(summary.rows[0]![5]).toMatch(/^4\.000 GFLOP\/s ±/);
-    expect(summary.rows[2]![5]).toBe('—');
+    expect(summary.rows.map((r) => r[5])).toEqual(['±0.9 % ✓', '±2.3 % ✓', 'errored']);
+    expect(summary.rows[0]![4]).toBe('4.000 GFLOP/s');
+    expect(summary.rows[2]![4]).toBe('—');
+    expect(doc.blocks[5]).toEqual({ kind: 'paragraph', text: 'precision: all 2 results met the 1 % target' });
+    expect(doc.blocks[6]).toMatchObject({ kind: 'paragraph', text: expect.stringMatching(/^±95 %: half-width/) });
+  });
+
+  it('lists where a device’s theoretical peaks came from under its headline', () => {
+    const report = fullReport();
+    report.devices[0]!.peaks = { flops: { f32: 8e9 }, memoryBytesPerSecond: null, clockHz: 2e9, sources: ['f32: 1 core × 2 GHz × 4 lanes × 2'], notes: ['memory: channels not readable'] };
+    const doc = reportDocument(report, 'x.json');
+    const headline = (doc.blocks[2] as TableBlock).table;
+    expect(headline.rows[0]).toEqual(['compute f32', '4.000 GFLOP/s ±1.0 %', '50.0 % (49.5–50.5 %) of 8.000 GFLOP/s', '#1 gemm']);
+    expect(doc.blocks[3]).toEqual({ kind: 'list', items: ['theoretical peak: f32: 1 core × 2 GHz × 4 lanes × 2', 'theoretical peak: memory: channels not readable'] });
+  });
+
+  it('has no headline for a report without completed results', () => {
+    const doc = reportDocument(reportWith([threeResults()[2]!]), 'x.json');
+    expect(doc.blocks[0]).toEqual({ kind: 'heading', text: 'Results', level: 2 });
   });
 
   it('has a budget table per budget of each result with the fixture figures', () => {

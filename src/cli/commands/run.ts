@@ -200,7 +200,7 @@ export const runCommand: CommandSpec = {
     const text = serializeReport(report);
     await writeAtomic(settings.out, text);
     const summaryStream = args.json ? ctx.stderr : ctx.stdout;
-    summaryStream.write(`${renderSummary(report.results)}\n`);
+    summaryStream.write(`${renderSummary(report)}\n`);
     ctx.stderr.write(`report: ${resolve(settings.out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
     if (args.json) ctx.stdout.write(text);
     const pushed = args.push ? await push(args, report.results, ctx.stderr) : true;

@@ -3,8 +3,10 @@
  * ceiling is the best `stream` (or `reduce`) result, the compute ceilings the
  * best `fma-peak` and `gemm` result per precision; every result whose work
  * counts both FLOP and bytes is placed at its arithmetic intensity
- * (FLOP per byte) and achieved FLOP/s.
+ * (FLOP per byte) and achieved FLOP/s. Where the device states theoretical
+ * peaks (DeviceInfo.peaks), its theoretical roof is drawn too, dashed.
  */
+import type { TheoreticalPeaks } from '../../backends/backend.js';
 import type { Result } from '../../measure/result.js';
 import type { TopLevelSpec } from './svg.js';
 
@@ -19,7 +21,12 @@ export interface Roofline {
   compute: Array<{ label: string; value: number; from: string }>;
   /** Results placed by intensity. */
   points: Array<{ id: string; label: string; intensity: number; flops: number }>;
+  /** The device's theoretical ceilings, where it states peaks: bandwidth in byte/s, FLOP/s per precision ("f32 theoretical"). */
+  theoretical: { bandwidth: number | null; compute: Array<{ label: string; value: number }> } | null;
 }
+
+/** A point of a ceiling's line. */
+type LinePoint = { ceiling: string; intensity: number; flops: number };
 
 const completed = (r: Result): boolean => r.status === 'completed' && r.throughput !== null;
 
@@ -32,7 +39,14 @@ function flopsOf(r: Result): number | null {
   return per ? (r.throughput.value * w.flop) / per : null;
 }
 
-export function rooflineOf(device: string, results: readonly Result[]): Roofline {
+/** The theoretical ceilings a device's peaks give (the unknown ones left out), highest first; null without peaks. */
+function theoreticalOf(peaks: TheoreticalPeaks | undefined): Roofline['theoretical'] {
+  if (!peaks) return null;
+  const compute = Object.entries(peaks.flops).flatMap(([dtype, v]) => (v && v > 0 ? [{ label: `${dtype} theoretical`, value: v }] : []));
+  return { bandwidth: peaks.memoryBytesPerSecond && peaks.memoryBytesPerSecond > 0 ? peaks.memoryBytesPerSecond : null, compute: compute.sort((a, b) => b.value - a.value) };
+}
+
+export function rooflineOf(device: string, results: readonly Result[], peaks?: TheoreticalPeaks): Roofline {
   const mine = results.filter((r) => r.device === device && completed(r));
   const bw = mine.filter((r) => BANDWIDTH_PROBES.includes(r.probe) && r.work.unit === 'byte').sort((a, b) => b.throughput!.value - a.throughput!.value)[0];
   const ceilings = new Map<string, { label: string; value: number; from: string }>();
@@ -47,38 +61,63 @@ export function rooflineOf(device: string, results: readonly Result[]): Roofline
     const label = `${r.probe} ${Object.values(r.params).join(' ')}`.trim();
     return [{ id: r.id, label, intensity: w.flop / w.bytes, flops }];
   });
-  return { device, bandwidth: bw ? { value: bw.throughput!.value, from: bw.id } : null, compute: [...ceilings.values()].sort((a, b) => b.value - a.value), points };
+  return {
+    device,
+    bandwidth: bw ? { value: bw.throughput!.value, from: bw.id } : null,
+    compute: [...ceilings.values()].sort((a, b) => b.value - a.value),
+    points,
+    theoretical: theoreticalOf(peaks),
+  };
+}
+
+/**
+ * The roof of each compute ceiling across [lo, hi]: min(bandwidth × intensity, ceiling), flat without a
+ * bandwidth; the bandwidth's slope alone (labelled `bandwidthLabel`) when there is no compute ceiling.
+ */
+function roofLines(compute: ReadonlyArray<{ label: string; value: number }>, bandwidth: number | null, [lo, hi]: [number, number], bandwidthLabel: string): LinePoint[] {
+  const lines: LinePoint[] = [];
+  for (const c of compute) {
+    const knee = bandwidth ? Math.max(lo, c.value / bandwidth) : lo;
+    // A ceiling whose knee lies left of the range is flat across it: the roof is min(bandwidth × intensity, ceiling).
+    if (bandwidth) lines.push({ ceiling: c.label, intensity: lo, flops: Math.min(bandwidth * lo, c.value) }, { ceiling: c.label, intensity: knee, flops: c.value });
+    else lines.push({ ceiling: c.label, intensity: lo, flops: c.value });
+    lines.push({ ceiling: c.label, intensity: hi, flops: c.value });
+  }
+  if (!compute.length && bandwidth) lines.push({ ceiling: bandwidthLabel, intensity: lo, flops: bandwidth * lo }, { ceiling: bandwidthLabel, intensity: hi, flops: bandwidth * hi });
+  return lines;
+}
+
+/** The chart's intensity range: every point and ridge point (measured and theoretical), a decade beyond each end. */
+function intensityRange(roof: Roofline): [number, number] {
+  // Folds, not Math.max(...points): a device can have more results than a call may take arguments.
+  const peak = roof.compute[0]?.value ?? roof.points.reduce((m, p) => Math.max(m, p.flops), 1);
+  const ridges = [roof.bandwidth ? peak / roof.bandwidth.value : 1];
+  const t = roof.theoretical;
+  if (t?.bandwidth && t.compute.length) ridges.push(t.compute[0]!.value / t.bandwidth);
+  const lo = 10 ** Math.floor(Math.log10(roof.points.reduce((m, p) => Math.min(m, p.intensity), Math.min(...ridges))) - 1);
+  const hi = 10 ** Math.ceil(Math.log10(roof.points.reduce((m, p) => Math.max(m, p.intensity), Math.max(...ridges))) + 1);
+  return [lo, hi];
 }
 
 export function rooflineChart(roof: Roofline): TopLevelSpec | null {
   if (!roof.bandwidth && !roof.compute.length) return null;
-  // Folds, not Math.max(...points): a device can have more results than a call may take arguments.
-  const peak = roof.compute[0]?.value ?? roof.points.reduce((m, p) => Math.max(m, p.flops), 1);
-  const ridge = roof.bandwidth ? peak / roof.bandwidth.value : 1;
-  // The x range spans every point and the ridge point, a decade beyond each end.
-  const lo = 10 ** Math.floor(Math.log10(roof.points.reduce((m, p) => Math.min(m, p.intensity), ridge)) - 1);
-  const hi = 10 ** Math.ceil(Math.log10(roof.points.reduce((m, p) => Math.max(m, p.intensity), ridge)) + 1);
-  const lines: Array<{ ceiling: string; intensity: number; flops: number }> = [];
-  for (const c of roof.compute) {
-    const knee = roof.bandwidth ? Math.max(lo, c.value / roof.bandwidth.value) : lo;
-    // A ceiling whose knee lies left of the range is flat across it: the roof is min(bandwidth × intensity, ceiling).
-    if (roof.bandwidth) lines.push({ ceiling: c.label, intensity: lo, flops: Math.min(roof.bandwidth.value * lo, c.value) }, { ceiling: c.label, intensity: knee, flops: c.value });
-    else lines.push({ ceiling: c.label, intensity: lo, flops: c.value });
-    lines.push({ ceiling: c.label, intensity: hi, flops: c.value });
-  }
-  if (!roof.compute.length && roof.bandwidth) lines.push({ ceiling: 'memory bandwidth', intensity: lo, flops: roof.bandwidth.value * lo }, { ceiling: 'memory bandwidth', intensity: hi, flops: roof.bandwidth.value * hi });
+  const range = intensityRange(roof);
+  const lines = roofLines(roof.compute, roof.bandwidth?.value ?? null, range, 'memory bandwidth');
+  const t = roof.theoretical;
+  const theoretical = t ? roofLines(t.compute, t.bandwidth, range, 'memory bandwidth theoretical') : [];
   const scale = { type: 'log' };
+  const x = { field: 'intensity', type: 'quantitative' };
+  const y = { field: 'flops', type: 'quantitative' };
+  const measured = roof.bandwidth ? `memory bandwidth ${(roof.bandwidth.value / 1e9).toPrecision(3)} GB/s (${roof.bandwidth.from})` : 'no bandwidth measurement';
   return {
-    title: { text: `roofline: ${roof.device}`, subtitle: roof.bandwidth ? `memory bandwidth ${(roof.bandwidth.value / 1e9).toPrecision(3)} GB/s (${roof.bandwidth.from})` : 'no bandwidth measurement' },
+    title: { text: `roofline: ${roof.device}`, subtitle: t?.bandwidth ? `${measured}; theoretical ${(t.bandwidth / 1e9).toPrecision(3)} GB/s` : measured },
     width: 520,
     height: 300,
     layer: [
-      { data: { values: lines }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x: { field: 'intensity', type: 'quantitative', scale: { ...scale, domain: [lo, hi] }, title: 'arithmetic intensity (FLOP/byte)' }, y: { field: 'flops', type: 'quantitative', scale, title: 'FLOP/s', axis: { format: '~s' } }, color: { field: 'ceiling', type: 'nominal', title: 'ceiling' } } },
-      ...(roof.points.length
-        ? [
-            { data: { values: roof.points }, mark: { type: 'point', filled: true, size: 60, color: '#222' }, encoding: { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'flops', type: 'quantitative' }, shape: { field: 'label', type: 'nominal', title: 'result' } } },
-          ]
-        : []),
+      { data: { values: lines }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x: { ...x, scale: { ...scale, domain: range }, title: 'arithmetic intensity (FLOP/byte)' }, y: { ...y, scale, title: 'FLOP/s', axis: { format: '~s' } }, color: { field: 'ceiling', type: 'nominal', title: 'measured ceiling' } } },
+      // The theoretical roof dashed, in its own legend.
+      ...(theoretical.length ? [{ data: { values: theoretical }, mark: { type: 'line', strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: { x, y, color: { field: 'ceiling', type: 'nominal', title: 'theoretical ceiling' } } }] : []),
+      ...(roof.points.length ? [{ data: { values: roof.points }, mark: { type: 'point', filled: true, size: 60, color: '#222' }, encoding: { x, y, shape: { field: 'label', type: 'nominal', title: 'result' } } }] : []),
     ],
     resolve: { scale: { color: 'independent', shape: 'independent' } },
   } as TopLevelSpec;

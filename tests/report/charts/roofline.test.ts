@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '../../../src/measure/result.js';
 import { rooflineChart, rooflineOf, type Roofline } from '../../../src/report/charts/roofline.js';
 import { renderSvg } from '../../../src/report/charts/svg.js';
+import { CPU_PEAKS } from '../../fixtures/headline-report.js';
 import { fullReport, resultWith } from '../../fixtures/report.js';
 
 /** A byte-counted bandwidth result (STREAM triad-like: 24 MB and 2 MFLOP per iteration). */
@@ -104,7 +105,7 @@ describe('rooflineOf', () => {
     const cuda = rooflineOf('cuda0', sample());
     expect(cuda.bandwidth).toEqual({ value: 5e12, from: 'cuda0/stream/op=triad,n=1000000' });
     expect(cuda.compute).toEqual([{ label: 'gemm bf16', value: 9e14, from: 'cuda0/gemm/n=256,dtype=bf16' }]);
-    expect(rooflineOf('gpu7', sample())).toEqual({ device: 'gpu7', bandwidth: null, compute: [], points: [] });
+    expect(rooflineOf('gpu7', sample())).toEqual({ device: 'gpu7', bandwidth: null, compute: [], points: [], theoretical: null });
   });
 });
 
@@ -116,7 +117,7 @@ type Spec = {
 describe('rooflineChart', () => {
   it('is null without any ceiling', () => {
     expect(rooflineChart(rooflineOf('gpu7', sample()))).toBeNull();
-    const onlyPoints: Roofline = { device: 'x', bandwidth: null, compute: [], points: [{ id: 'a', label: 'a', intensity: 1, flops: 1e9 }] };
+    const onlyPoints: Roofline = { device: 'x', bandwidth: null, compute: [], points: [{ id: 'a', label: 'a', intensity: 1, flops: 1e9 }], theoretical: null };
     expect(rooflineChart(onlyPoints)).toBeNull();
   });
 
@@ -206,5 +207,60 @@ describe('rooflineChart ceilings', () => {
     }
     // The f64 ceiling is flat over the whole range.
     expect(lines.filter((l) => l.ceiling === 'fma-peak f64').every((l) => l.flops === 2e12 / 64)).toBe(true);
+  });
+});
+
+describe('theoretical ceilings', () => {
+  type Line = { ceiling: string; intensity: number; flops: number };
+  const lineLayers = (spec: Spec) => spec.layer.filter((l) => l.data.values.some((v) => 'ceiling' in v)) as unknown as Array<{ data: { values: Line[] }; mark: { strokeDash?: number[] } }>;
+
+  it('come from the device’s peaks, the unknown ones left out, highest first', () => {
+    const roof = rooflineOf('cpu0', sample(), CPU_PEAKS);
+    expect(roof.theoretical).toEqual({ bandwidth: 50e9, compute: [{ label: 'f32 theoretical', value: 400e9 }, { label: 'f64 theoretical', value: 200e9 }] });
+    // The measured ceilings are as without peaks.
+    expect(roof.compute).toEqual(rooflineOf('cpu0', sample()).compute);
+  });
+
+  it('are drawn dashed beside the measured ones (solid), each the roof min(peak bandwidth × intensity, peak)', () => {
+    const spec = rooflineChart(rooflineOf('cpu0', sample(), CPU_PEAKS)) as unknown as Spec;
+    const [measured, theoretical] = lineLayers(spec);
+    expect(measured!.mark.strokeDash).toBeUndefined();
+    expect(theoretical!.mark.strokeDash).toEqual([6, 4]);
+    expect(new Set(theoretical!.data.values.map((l) => l.ceiling))).toEqual(new Set(['f32 theoretical', 'f64 theoretical']));
+    // Range 1e-3 … 1e3 (the theoretical ridge, 400e9 / 50e9 = 8, lies inside it); the f32 knee at 8 FLOP/byte.
+    expect(theoretical!.data.values.filter((l) => l.ceiling === 'f32 theoretical')).toEqual([
+      { ceiling: 'f32 theoretical', intensity: 1e-3, flops: 50e9 * 1e-3 },
+      { ceiling: 'f32 theoretical', intensity: 8, flops: 400e9 },
+      { ceiling: 'f32 theoretical', intensity: 1e3, flops: 400e9 },
+    ]);
+    expect(spec.title.subtitle).toBe('memory bandwidth 200 GB/s (cpu0/stream/op=triad,n=1000000); theoretical 50.0 GB/s');
+  });
+
+  it('widen the range to hold the theoretical ridge', () => {
+    // Measured: one fma-peak ceiling, no bandwidth (range 0.1 … 10 around intensity 1); theoretical ridge 1e15 / 1e9 = 1e6.
+    const peaks = { ...CPU_PEAKS, flops: { f32: 1e15 }, memoryBytesPerSecond: 1e9 };
+    const spec = rooflineChart(rooflineOf('cpu0', [compute('fma-peak', 'f32', 1e12)], peaks)) as unknown as Spec;
+    expect(spec.layer[0]!.encoding.x.scale!.domain).toEqual([0.1, 1e7]);
+  });
+
+  it('draw a theoretical bandwidth alone as a dashed slope when no compute peak is known', () => {
+    const peaks = { ...CPU_PEAKS, flops: { f32: null } };
+    const [, theoretical] = lineLayers(rooflineChart(rooflineOf('cpu0', [stream(40e9)], peaks)) as unknown as Spec);
+    expect(theoretical!.data.values.map((l) => l.ceiling)).toEqual(['memory bandwidth theoretical', 'memory bandwidth theoretical']);
+    expect(theoretical!.data.values.every((l) => Math.abs(l.flops - 50e9 * l.intensity) < 1e-3 * l.flops)).toBe(true);
+  });
+
+  it('render to SVG as dashed lines with their own legend', async () => {
+    const svg = await renderSvg(rooflineChart(rooflineOf('cpu0', sample(), CPU_PEAKS))!);
+    expect(svg).toContain('>theoretical ceiling</text>');
+    expect(svg).toContain('>f32 theoretical</text>');
+    expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(5);
+    expect(svg.match(/stroke-dasharray="6,4"/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('leave a device without peaks as it was: no dashed line', async () => {
+    const svg = await renderSvg(rooflineChart(rooflineOf('cpu0', sample()))!);
+    expect(svg).not.toContain('stroke-dasharray');
+    expect(svg).not.toContain('theoretical');
   });
 });
