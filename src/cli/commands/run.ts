@@ -2,28 +2,9 @@
  * `flopmeter run`: the default suite (or a selection) on every available
  * backend, written as a JSON report.
  */
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { hostname } from 'node:os';
-import { UsageError, describeError } from '../../core/errors.js';
-import { pushResults } from '../../exporter/push.js';
-import { defaultThreads } from '../../backends/cpu/index.js';
-import type { ParamOverride } from '../../measure/plan.js';
-import type { Result } from '../../measure/result.js';
-import { runSuite, type SuiteOutcome } from '../../measure/suite.js';
-import type { Backend } from '../../backends/backend.js';
-import { BACKENDS } from '../../backends/index.js';
-import type { AnyProbe, PresetId } from '../../core/probe.js';
-import { buildReport, serializeReport } from '../../report/build.js';
-import { renderSummary } from '../../report/summary.js';
-import { checkWritable, defaultReportPath, writeAtomic } from '../../report/write.js';
-import { ProgressDisplay } from '../progress.js';
-import { givenNames, selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
-import { numberOption } from '../numbers.js';
-import { parseParams } from '../params.js';
 import { ENGINE_IDS } from '../../models/tfjs/engines.js';
-import { EXIT, type CommandContext, type CommandSpec } from '../context.js';
-import { MODEL_PROBES, PROBES } from '../../../probes/index.js';
+import { lazyRun, type CommandSpec } from '../context.js';
 
 export interface RunArgs {
   backend?: string[];
@@ -53,60 +34,11 @@ export interface RunArgs {
  * interval barely narrows (the t-quantile is within 0.1 % of the normal one),
  * and 1000 one-second windows already hold one result for over a quarter of an hour.
  */
-const MAX_WINDOWS = 1000;
+export const MAX_WINDOWS = 1000;
 /** The inputs' seed unless --seed says otherwise. */
-const DEFAULT_SEED = 42;
+export const DEFAULT_SEED = 42;
 /** Most samples a second a GPU sensor is asked for (sensors update at most every millisecond or so). */
-const MAX_SAMPLE_HZ = 1000;
-
-/** The run as the options ask for it, every value checked (UsageError otherwise). */
-interface RunSettings {
-  backends: Backend[];
-  engines: string[];
-  probes: AnyProbe[];
-  preset: PresetId;
-  overrides: ParamOverride[];
-  warnings: string[];
-  threads: number | undefined;
-  seed: number;
-  targetCi: number | undefined;
-  maxSeconds: number | undefined;
-  windows: number | undefined;
-  sampleHz: number | undefined;
-  out: string;
-}
-
-function settingsFrom(args: RunArgs): RunSettings {
-  const backends = selectBackends(givenNames('--backend', args.backend, `valid: ${BACKENDS.map((b) => b.id).join(', ')}`));
-  const engines = selectEngines(givenNames('--engine', args.engine, `valid: ${ENGINE_IDS.join(', ')}`));
-  givenNames('--device', args.device, 'see `flopmeter devices`');
-  // --engine alone means the model probes (only they have engines).
-  const probes = args.probe === undefined && engines.length ? [...MODEL_PROBES] : selectProbes(givenNames('--probe', args.probe, `valid: ${PROBES.map((p) => p.id).join(', ')}`));
-  const { overrides, warnings } = parseParams(args.param, probes);
-  if (engines.length) overrides.push({ probe: null, key: 'engine', values: engines });
-  const settings: RunSettings = {
-    backends,
-    engines,
-    probes,
-    preset: selectPreset(args.preset),
-    overrides,
-    warnings,
-    seed: numberOption('--seed', args.seed, { integer: true, min: 0 }) ?? DEFAULT_SEED,
-    out: args.out ?? defaultReportPath(),
-    threads: numberOption('--threads', args.threads, { integer: true }),
-    targetCi: numberOption('--target-ci', args.targetCi),
-    maxSeconds: numberOption('--max-seconds', args.maxSeconds),
-    windows: numberOption('--windows', args.windows, { integer: true, min: 2, minWhy: 'two are needed for an uncertainty', max: { value: MAX_WINDOWS, why: 'more add nothing to the interval; --max-seconds caps the time in any case' } }),
-    sampleHz: numberOption('--sample-hz', args.sampleHz, { max: { value: MAX_SAMPLE_HZ, why: 'sensors update no faster' } }),
-  };
-  if (args.push !== undefined && !/^https?:\/\/[^/]+/.test(args.push)) throw new UsageError(`--push ${args.push}: expected the Pushgateway's URL, e.g. http://pushgateway:9091`);
-  return settings;
-}
-
-/** A result that says something about the device (an aborted or skipped one does not). */
-function measured(r: Result): boolean {
-  return r.status === 'completed' || r.status === 'invalid' || r.status === 'errored';
-}
+export const MAX_SAMPLE_HZ = 1000;
 
 export const runCommand: CommandSpec = {
   command: ['run', '$0'],
@@ -142,77 +74,5 @@ export const runCommand: CommandSpec = {
       .example('$0 run -b cpu -p gemm --param gemm.n=4096 --threads 8 -o gemm.json', 'one GEMM size on 8 threads')
       .example('$0 run -p mlp,transformer --engine tfjs-wasm,tfjs-webgpu', 'model probes on two TensorFlow.js engines')
       .example('$0 run -p cnn --param scenario=single-stream --preset quick', 'one model scenario, every engine'),
-  async run(args: RunArgs, ctx) {
-    const settings = settingsFrom(args);
-    await checkWritable(settings.out);
-    for (const w of settings.warnings) ctx.stderr.write(`${w}\n`);
-    if (ctx.signal.aborted) return nothingMeasured(ctx);
-    const outcome = await measureAll(settings, args, ctx);
-    // Nothing to keep: an earlier report at --out is left as it was.
-    if (outcome.interrupted && !outcome.results.some(measured)) return nothingMeasured(ctx);
-    const report = await buildReport({
-      outcome,
-      argv: ctx.argv,
-      seed: settings.seed,
-      backends: settings.backends.map((b) => b.id),
-      probes: settings.probes.map((p) => p.id),
-      params: [...(args.param ?? []), ...(settings.engines.length ? [`engine=${settings.engines.join(',')}`] : [])],
-      telemetry: args.telemetry,
-    });
-    const text = serializeReport(report);
-    await writeAtomic(settings.out, text);
-    const summaryStream = args.json ? ctx.stderr : ctx.stdout;
-    summaryStream.write(`${renderSummary(report.results)}\n`);
-    ctx.stderr.write(`report: ${resolve(settings.out)}${report.status === 'interrupted' ? ' (interrupted: partial)' : ''}\n`);
-    if (args.json) ctx.stdout.write(text);
-    const pushed = args.push ? await push(args, report.results, ctx.stderr) : true;
-    if (outcome.interrupted) return EXIT.INTERRUPTED;
-    return !pushed || report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
-  },
+  run: lazyRun(() => import('../actions/run.js')),
 };
-
-function nothingMeasured(ctx: CommandContext): number {
-  ctx.stderr.write('interrupted before any result was measured: nothing to report (no report written)\n');
-  return EXIT.INTERRUPTED;
-}
-
-/** Runs the suite, with the progress display on a terminal. */
-async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): Promise<SuiteOutcome> {
-  const progress = ctx.interactive && args.progress ? new ProgressDisplay(ctx.stderr) : null;
-  try {
-    return await runSuite({
-      backends: s.backends,
-      explicitBackends: args.backend !== undefined,
-      probes: s.probes,
-      explicitProbes: args.probe !== undefined,
-      devices: splitList(args.device),
-      allProbes: PROBES,
-      preset: s.preset,
-      overrides: s.overrides,
-      threads: s.threads ?? defaultThreads(),
-      seed: s.seed,
-      ...(s.targetCi !== undefined ? { targetRel: s.targetCi / 100 } : {}),
-      ...(s.maxSeconds !== undefined ? { capSeconds: s.maxSeconds } : {}),
-      ...(s.windows !== undefined ? { fixedWindows: s.windows } : {}),
-      telemetry: args.telemetry,
-      ...(s.sampleHz !== undefined ? { gpuSampleHz: s.sampleHz } : {}),
-      ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
-      signal: ctx.signal,
-      ...(progress ? { onProgress: progress.handle } : {}),
-    });
-  } finally {
-    progress?.stop();
-  }
-}
-
-/** Pushes the results to the Pushgateway; false (with why on stderr) when that failed. */
-async function push(args: RunArgs, results: Result[], stderr: NodeJS.WritableStream): Promise<boolean> {
-  try {
-    await pushResults({ url: args.push!, job: args.pushJob, instance: args.pushInstance ?? hostname() }, results);
-    stderr.write(`pushed ${results.length} results to ${args.push} (job ${args.pushJob})\n`);
-    return true;
-  } catch (err) {
-    stderr.write(`flopmeter: ${describeError(err)} (the report is written)\n`);
-    return false;
-  }
-}
