@@ -6,7 +6,14 @@
  */
 import type { AnyProbe, Inputs, Params } from '../core/probe.js';
 
-export type BackendId = 'cpu' | 'cuda' | 'webgpu';
+/**
+ * The backends' ids, in the order a run takes them (./index.ts lists the
+ * backends themselves in this order). Here, apart from the backends, so that
+ * what only needs the ids (`flopmeter probes`) loads none of their libraries.
+ */
+export const BACKEND_IDS = ['cpu', 'cuda', 'webgpu'] as const;
+
+export type BackendId = (typeof BACKEND_IDS)[number];
 
 /** Identity of a device as found: never changed by flopmeter. */
 export interface DeviceInfo {

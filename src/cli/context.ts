@@ -15,7 +15,12 @@ export interface CommandContext {
   argv: string[];
 }
 
-/** A command as data: its yargs shape and what it does. */
+/**
+ * A command as data: its yargs shape and what it does. A spec stays cheap to
+ * import (the CLI loads every one to parse the command line and print --help):
+ * what the command does lives in its action module (src/cli/actions/), which
+ * `run` loads only when the command runs (see `lazyRun`).
+ */
 export interface CommandSpec {
   command: string | readonly string[];
   describe: string;
@@ -25,6 +30,19 @@ export interface CommandSpec {
   run: (args: any, ctx: CommandContext) => Promise<number>;
   /** What the first Ctrl-C does, told to the user (default: a run's partial report). */
   onInterrupt?: string;
+}
+
+/** A command's action module: what the command does, with the heavy imports that takes. */
+export interface CommandAction<A> {
+  run(args: A, ctx: CommandContext): Promise<number>;
+}
+
+/**
+ * A CommandSpec's `run` that imports the action module on first use, so that
+ * the other commands (and --help, --version) start without its imports.
+ */
+export function lazyRun<A>(load: () => Promise<CommandAction<A>>): (args: A, ctx: CommandContext) => Promise<number> {
+  return async (args, ctx) => (await load()).run(args, ctx);
 }
 
 /**

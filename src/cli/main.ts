@@ -4,15 +4,24 @@
  * even an early Ctrl-C, SIGTERM or SIGHUP ends the run the documented way
  * (see ./signals.ts); then the command line is parsed and one command runs.
  */
-import { hideBin } from 'yargs/helpers';
 import { Interrupts, tolerateGoneReaders } from './signals.js';
 
 const interrupts = new Interrupts(process.stderr, (code) => process.exit(code));
 interrupts.install();
 tolerateGoneReaders(process.stdout, process.stderr);
 
-const { runProgram } = await import('./program.js');
-const code = await runProgram(hideBin(process.argv), interrupts);
+// The arguments after `node bin/flopmeter.js` (this is never an Electron app, where they start one earlier).
+const argv = process.argv.slice(2);
+let code: number;
+if (argv.length === 1 && argv[0] === '--version') {
+  // Answered without the command-line parser, which takes longer to load than Node.js takes to start.
+  const { toolInfo } = await import('../report/provenance.js');
+  process.stdout.write(`${toolInfo().version}\n`);
+  code = 0;
+} else {
+  const { runProgram } = await import('./program.js');
+  code = await runProgram(argv, interrupts);
+}
 interrupts.uninstall();
 // Let stdout drain before leaving (large --json reports through a pipe); a closed one is not waited for.
 if (process.stdout.writable) process.stdout.write('', () => process.exit(code));

@@ -6,7 +6,6 @@ import { extname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { checkWritable, writeAtomic } from '../report/write.js';
 import type { Document } from '../views/document.js';
-import { renderHtml } from '../views/html.js';
 import { renderMarkdown } from '../views/markdown.js';
 import { renderText } from '../views/text.js';
 import type { CommandContext } from './context.js';
@@ -23,6 +22,12 @@ export function chooseFormat(format: string | undefined, out: string | undefined
     return format as Format;
   }
   return (out && BY_EXTENSION[extname(out).toLowerCase()]) || 'text';
+}
+
+/** The HTML page: its module (Vega, Vega-Lite) is loaded only when a page is asked for, so text and Markdown start at once. */
+async function renderHtml(doc: Document, embedded?: { id: string; data: unknown }): Promise<string> {
+  const html = await import('../views/html.js');
+  return html.renderHtml(doc, embedded);
 }
 
 /** Renders the document (or, for json, the data) and writes it. */

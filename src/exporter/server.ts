@@ -30,6 +30,9 @@ import { telemetryFamilies } from './telemetry-metrics.js';
 import { BasicAuth } from './basic-auth.js';
 import type { WebConfig } from './web-config.js';
 
+// Defined apart from the server, so that --help can show it without loading the server.
+export { DEFAULT_PROBE_MAX_BYTES } from './defaults.js';
+
 export interface ExporterOptions {
   host: string;
   port: number;
@@ -49,13 +52,6 @@ export interface ExporterOptions {
   gpuSampleHz?: number;
   powercapRoot?: string;
 }
-
-/**
- * Default --probe-max-bytes: 2 GiB admits every probe's quick and standard
- * sizes on every backend (the largest, standard STREAM on CUDA, needs 1.75 GiB)
- * and refuses the full preset's and larger sizes, which an operator must allow.
- */
-export const DEFAULT_PROBE_MAX_BYTES = 2 * 2 ** 30;
 
 /** Samples kept beyond twice the longest measurement, seconds: the idle baseline before it and slack. */
 const RETENTION_MARGIN_SECONDS = 60;

@@ -12,7 +12,6 @@ import type { BackendId } from '../backends/backend.js';
 import { activationElements, elementsOf, networkFlop, networkOutput, networkWeights, productDepths, trainFlop, type Network } from './network.js';
 import { SCENARIOS, VERIFY_BATCH, type Scenario, type TfjsModelSpec } from './spec.js';
 import { ENGINE_IDS, ENGINES, engineInfo, engineUnavailable, loadEngine, type EngineId } from './tfjs/engines.js';
-import { modelReference } from './tfjs/kernel.js';
 
 /** The parameters every model probe has. */
 export interface ModelParams extends Params {
@@ -91,7 +90,8 @@ function cachedReference(spec: TfjsModelSpec, inputs: Inputs): Promise<Reference
   const key = JSON.stringify({ workload, fingerprint });
   let ref = references.get(key);
   if (!ref) {
-    ref = loadEngine(REFERENCE_ENGINE).then((engine) => modelReference(engine, spec, inputs));
+    // The kernel module (and the histogram library under it) loads when a reference is first needed: listing probes needs none.
+    ref = Promise.all([loadEngine(REFERENCE_ENGINE), import('./tfjs/kernel.js')]).then(([engine, { modelReference }]) => modelReference(engine, spec, inputs));
     ref.catch(() => references.delete(key));
     references.set(key, ref);
     while (references.size > REFERENCES_KEPT) references.delete(references.keys().next().value!);

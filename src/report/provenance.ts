@@ -4,7 +4,6 @@
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import si from 'systeminformation';
 import { distDir, packageRoot } from '../core/paths.js';
 import type { HostInfo, ToolInfo } from './types.js';
 
@@ -16,6 +15,8 @@ export function toolInfo(): ToolInfo {
 }
 
 export async function hostInfo(): Promise<HostInfo> {
+  // Loaded here, not at the top: toolInfo serves `flopmeter --version`, which should not wait for it.
+  const { default: si } = await import('systeminformation');
   const [osInfo, cpu, system] = await Promise.all([si.osInfo(), si.cpu(), si.system().catch(() => null)]);
   return {
     hostname: os.hostname(),

@@ -1,36 +1,68 @@
 /**
- * Validation of reports against the JSON Schema in schemas/.
+ * Validation of reports against the JSON Schema in schemas/. The validators
+ * are compiled at build time (scripts/build-validators.ts) into dist/schemas/:
+ * Ajv's compiling takes several times longer than Node.js takes to start, and
+ * `flopmeter report FILE` should answer at once. A validator built from
+ * another version of a schema than the file now in schemas/ is not used: then
+ * (and when nothing was built) the schema is compiled here, as before.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { packageRoot } from '../core/paths.js';
+import type * as AjvModule from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import { distDir, packageRoot } from '../core/paths.js';
 
 /** The current published schema's file in schemas/. */
 const CURRENT_SCHEMA_FILE = 'report-1.schema.json';
+
+const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 /** Fail-fast validators by schema file, for locating the first problem (see firstSchemaProblem). */
 const firstProblemValidators = new Map<string, ValidateFunction>();
 
-function loadSchema(file: string): object {
-  return JSON.parse(readFileSync(join(packageRoot(), 'schemas', file), 'utf8')) as object;
+function schemaText(file: string): string {
+  return readFileSync(join(packageRoot(), 'schemas', file), 'utf8');
 }
 
 /** The published schema, as a JSON object. */
 export function reportSchema(): object {
-  return loadSchema(CURRENT_SCHEMA_FILE);
+  return JSON.parse(schemaText(CURRENT_SCHEMA_FILE)) as object;
 }
 
-function compile(schema: object, allErrors: boolean): ValidateFunction {
-  const ajv = new Ajv2020({ allErrors, strict: false });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  return ajv.compile(schema);
+/** Identifies the schema text a validator was built from. */
+export function schemaDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Where the build puts a schema's validator: one reporting every error, or one that stops at the first. */
+export function builtValidatorPath(file: string, allErrors: boolean): string {
+  return join(distDir(), 'schemas', `${file}.${allErrors ? 'all-errors' : 'first-error'}.cjs`);
+}
+
+/** The Ajv instance every validator is compiled by, here or at build time (`code` for the latter); Ajv loads only when called. */
+export function schemaCompiler(allErrors: boolean, code?: Options['code']): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof AjvModule;
+  const addFormats = require('ajv-formats') as (a: Ajv2020) => void;
+  const ajv = new Ajv({ allErrors, strict: false, ...(code ? { code } : {}) });
+  addFormats(ajv);
+  return ajv;
+}
+
+function compile(file: string, allErrors: boolean): ValidateFunction {
+  const text = schemaText(file);
+  const built = builtValidatorPath(file, allErrors);
+  if (existsSync(built)) {
+    const validate = require(built) as ValidateFunction & { schemaSha256?: string };
+    if (validate.schemaSha256 === schemaDigest(text)) return validate;
+  }
+  return schemaCompiler(allErrors).compile(JSON.parse(text) as object);
 }
 
 function compiled(): ValidateFunction {
-  validator ??= compile(reportSchema(), true);
+  validator ??= compile(CURRENT_SCHEMA_FILE, true);
   return validator;
 }
 
@@ -58,7 +90,7 @@ export function validateReport(report: unknown): SchemaProblem[] {
 export function firstSchemaProblem(doc: unknown, schemaFile: string): SchemaProblem | null {
   let validate = firstProblemValidators.get(schemaFile);
   if (!validate) {
-    validate = compile(loadSchema(schemaFile), false);
+    validate = compile(schemaFile, false);
     firstProblemValidators.set(schemaFile, validate);
   }
   if (validate(doc)) return null;

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { validateReport } from '../../src/report/validate.js';
+import { builtValidatorPath, firstSchemaProblem, schemaCompiler, schemaDigest, validateReport } from '../../src/report/validate.js';
 import { fullReport } from '../fixtures/report.js';
+import { ROOT } from '../helpers.js';
 
 /** The smallest report that conforms: no results. */
 function minimal(): Record<string, unknown> {
@@ -96,5 +101,31 @@ describe('the report schema’s additions for above-idle budgets and budget-line
     const r = fullReport() as unknown as { results: Array<{ uncertainty: { throughput: { components: Array<Record<string, unknown>> } } }> };
     r.results[0]!.uncertainty.throughput.components[0]!.kind = 'calibration';
     expect(validateReport(r)).toContainEqual({ path: '/results/0/uncertainty/throughput/components/0/kind', message: 'must be equal to one of the allowed values' });
+  });
+});
+
+describe('the validators built at build time (dist/schemas/)', () => {
+  const file = 'report-1.schema.json';
+  const text = readFileSync(join(ROOT, 'schemas', file), 'utf8');
+
+  it('exist for the schema as it is now, tagged with its digest', () => {
+    for (const allErrors of [true, false]) {
+      const built = createRequire(import.meta.url)(builtValidatorPath(file, allErrors)) as { schemaSha256?: string };
+      expect(built.schemaSha256).toBe(schemaDigest(text));
+    }
+  });
+
+  it('judge reports as the schema compiled now does, to the first problem', () => {
+    const compiledNow = schemaCompiler(false).compile(JSON.parse(text) as object);
+    const broken = fullReport() as unknown as { results: Array<{ throughput: { value: unknown } }> };
+    broken.results[0]!.throughput.value = 'fast';
+    const built = createRequire(import.meta.url)(builtValidatorPath(file, false)) as ValidateFunction;
+    for (const doc of [fullReport(), broken, { schema: 'flopmeter/report@1' }]) {
+      expect(built(doc)).toBe(compiledNow(doc));
+      expect(built.errors ?? null).toEqual(compiledNow.errors ?? null);
+    }
+    expect(firstSchemaProblem(broken, file)).toEqual({ path: '/results/0/throughput/value', message: 'must be number' });
+    // The digest differs for any other text, so a validator built from an older schema is not used.
+    expect(schemaDigest(`${text} `)).not.toBe(schemaDigest(text));
   });
 });

@@ -4,10 +4,8 @@
  * upgraded to the current schema.
  */
 import type { Argv } from 'yargs';
-import { reportDocument } from '../../report/document.js';
-import { readReport } from '../../report/read.js';
-import { chooseFormat, emit, FORMATS } from '../output.js';
-import { EXIT, type CommandSpec } from '../context.js';
+import { FORMATS } from '../output.js';
+import { lazyRun, type CommandSpec } from '../context.js';
 
 export const reportCommand: CommandSpec = {
   command: 'report <file>',
@@ -19,10 +17,5 @@ export const reportCommand: CommandSpec = {
       .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout: atomically (a symlink is followed, the link kept); a FIFO or character device in place; a socket or read-only file is refused' })
       .example('flopmeter report run.json', 'the summary, budgets and provenance on the terminal')
       .example('flopmeter report run.json -o run.html', 'one HTML file with latency, telemetry, roofline and efficiency charts; opens offline'),
-  async run(args: { file: string; format?: string; out?: string }, ctx) {
-    const format = chooseFormat(args.format, args.out);
-    const report = readReport(args.file);
-    await emit(ctx, { format, out: args.out, doc: () => reportDocument(report, args.file, { charts: format === 'html' }), json: () => report, embedded: { id: 'flopmeter-report', data: report } });
-    return EXIT.OK;
-  },
+  run: lazyRun(() => import('../actions/report.js')),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBytes, parseListen } from '../../../src/cli/commands/serve.js';
+import { parseBytes, parseListen } from '../../../src/cli/actions/serve.js';
 
 describe('parseListen', () => {
   it('reads host:port, :port and [v6]:port', () => {

@@ -1,0 +1,82 @@
+/**
+ * A CLI that answers at once (issue 14): the commands a person runs to look
+ * around — `--version`, `--help`, `probes` and `report FILE` as text — load
+ * none of the heavy libraries (TensorFlow.js, Dawn, Vega, the FFI library,
+ * playwright, prom-client, systeminformation); the commands that use them load
+ * them when they run. Each command runs through the built CLI with a recorder
+ * of every module the process loads preloaded (tests/fixtures/record-loads.js);
+ * the same recorder seeing those libraries where a command does use them shows
+ * that an empty list means something.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fullReport } from '../fixtures/report.js';
+import { ROOT, removeDir, runCli, tempDir, type CliResult } from '../helpers.js';
+
+const dir = tempDir('startup-');
+afterAll(() => removeDir(dir));
+
+const RECORDER = pathToFileURL(join(ROOT, 'tests', 'fixtures', 'record-loads.js')).href;
+/** The heavy packages, by the directory a loaded file lies in (every vega-* package counts as Vega). */
+const HEAVY = /\/node_modules\/(@tensorflow\/[^/]+|webgpu|vega(?:-[\w-]+)?|koffi|playwright-core|prom-client|systeminformation)\//;
+
+let runs = 0;
+
+/** Runs the CLI with the recorder; what it printed, and every module file it loaded. */
+async function recorded(args: string[]): Promise<{ result: CliResult; loaded: string[] }> {
+  const log = join(dir, `loads-${runs++}.txt`);
+  writeFileSync(log, '');
+  const result = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, FLOPMETER_TEST_LOADS: log } });
+  expect(result.code, result.stderr.slice(0, 2000)).toBe(0);
+  return { result, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+/** The heavy packages among the loaded files, each once, sorted. */
+function heavyPackages(loaded: readonly string[]): string[] {
+  return [...new Set(loaded.map((file) => HEAVY.exec(file)?.[1]).filter((name) => name !== undefined))].sort();
+}
+
+describe('commands that answer at once', () => {
+  const report = join(dir, 'run.json');
+  writeFileSync(report, JSON.stringify(fullReport()));
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+  const cases: Array<{ args: string[]; shows: (stdout: string) => void }> = [
+    { args: ['--version'], shows: (out) => expect(out.trim()).toBe(version) },
+    { args: ['--help'], shows: (out) => expect(out).toMatch(/flopmeter probes +List the standard probes/) },
+    // The backends in the registry's order, from the ids alone.
+    { args: ['probes'], shows: (out) => expect(out).toMatch(/^stream: [^\n]*\n {2}backends: cpu, cuda, webgpu\n/m) },
+    { args: ['report', report], shows: (out) => expect(out).toContain(`\n${fullReport().results[0]!.id}\n`) },
+  ];
+  for (const c of cases) {
+    it(`flopmeter ${c.args[0] === 'report' ? 'report FILE' : c.args.join(' ')} loads none of the heavy libraries`, async () => {
+      const { result, loaded } = await recorded(c.args);
+      c.shows(result.stdout);
+      // The recorder saw the CLI's entry point, and the command-line parser exactly where it is used:
+      // everywhere but `--version` alone, which is answered without it.
+      expect(loaded.some((f) => f.endsWith('/src/cli/main.js'))).toBe(true);
+      expect(loaded.some((f) => f.includes('/node_modules/yargs/'))).toBe(c.args[0] !== '--version');
+      expect(heavyPackages(loaded)).toEqual([]);
+      // Reading a report uses the validator compiled at build time: Ajv's compiler stays unloaded.
+      expect(loaded.filter((f) => f.includes('/node_modules/ajv/dist/compile/'))).toEqual([]);
+    });
+  }
+});
+
+describe('the heavy libraries load in the commands that use them', () => {
+  it('report -o FILE.html loads Vega and Vega-Lite (ES modules)', async () => {
+    const report = join(dir, 'html.json');
+    writeFileSync(report, JSON.stringify(fullReport()));
+    const { loaded } = await recorded(['report', report, '-o', join(dir, 'run.html')]);
+    expect(heavyPackages(loaded)).toEqual(expect.arrayContaining(['vega', 'vega-lite']));
+  });
+
+  it('devices loads the FFI library and systeminformation, and what they require() is recorded too', async () => {
+    const { loaded } = await recorded(['devices', '--json']);
+    expect(heavyPackages(loaded)).toEqual(expect.arrayContaining(['koffi', 'systeminformation']));
+    // systeminformation's own parts are loaded by require() only: seen through the module cache.
+    expect(loaded.some((f) => f.includes('/node_modules/systeminformation/lib/cpu.js'))).toBe(true);
+  });
+});
