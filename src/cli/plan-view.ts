@@ -30,7 +30,7 @@ export function planText(e: Extract<ProgressEvent, { type: 'plan' }>): string {
     const byReason = new Map<string, number>();
     for (const l of left) {
       // Reasons differ only in their figures: grouped without them.
-      const why = l.reason.replace(/~[\d.]+ s/g, '…');
+      const why = l.reason.replace(/~?[\d.]+ s\b/g, '…');
       byReason.set(why, (byReason.get(why) ?? 0) + 1);
     }
     lines.push(`left out (${left.length}):`, ...[...byReason].map(([why, n]) => `  ${n} × ${escapeControl(why)}`));

@@ -22,6 +22,9 @@ async function expectedFamilies(): Promise<Set<string>> {
   return new Set(listed.devices.flatMap((d) => PROBES.filter((p) => d.backend in p.impl).map((p) => `${d.id}/${p.id}`)));
 }
 
+/** stderr without Dawn's own start-up warnings (printed by the native library when it opens lavapipe). */
+const ours = (stderr: string): string => stderr.replace(/^Warning: .*artificially reduced.*\n/gm, '');
+
 /** The result ids a plan printout lists. */
 const plannedIds = (stderr: string): string[] => [...stderr.matchAll(/^ {2}(\S+) {2}~/gm)].map((m) => m[1]!);
 
@@ -30,7 +33,7 @@ describe('run planned to a time budget (the built CLI)', () => {
     const out = join(dir, 'never.json');
     const r = await runCli(['run', '--dry-run', '-o', out]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^plan: \d+ results on \d+ devices?, ~\d m \d\d s of a 5 m 00 s budget \((quick|standard|full) sizes and procedure; ~[\d.]+ s of measuring each\)\n/);
+    expect(ours(r.stderr)).toMatch(/^plan: \d+ results on \d+ devices?, ~\d m \d\d s of a 5 m 00 s budget \((quick|standard|full) sizes and procedure; ~[\d.]+ s of measuring each\)\n/);
     expect(new Set(plannedIds(r.stderr).map(family))).toEqual(await expectedFamilies());
     expect(existsSync(out)).toBe(false);
   });
@@ -40,7 +43,6 @@ describe('run planned to a time budget (the built CLI)', () => {
     const large = await runCli(['run', '--dry-run', '--budget', '1h']);
     const each = (s: string): number => Number(/~([\d.]+) s of measuring each/.exec(s)?.[1] ?? /~(\d+) m (\d\d) s of measuring each/.exec(s)?.slice(1).reduce((a, b) => a * 60 + Number(b), 0));
     expect(large.stderr).toMatch(/of a 1 h|of a 60 m 00 s budget/);
-    expect(plannedIds(large.stderr).length >= plannedIds(small.stderr).length).toBe(true);
     expect(each(large.stderr) > each(small.stderr) || plannedIds(large.stderr).length > plannedIds(small.stderr).length).toBe(true);
   });
 
@@ -66,7 +68,7 @@ describe('run planned to a time budget (the built CLI)', () => {
       const measured = report.results.filter((x: { status: string }) => x.status === 'completed');
       expect(new Set(measured.map((x: { id: string }) => family(x.id)))).toEqual(await expectedFamilies());
       // The plan first, then one line per result, numbered.
-      const lines = r.stderr.split('\n');
+      const lines = ours(r.stderr).split('\n');
       expect(lines[0]).toMatch(/^plan: /);
       expect(lines.filter((l) => /^\[\d+\/\d+\] \S+: /.test(l))).toHaveLength(report.results.length);
     },
