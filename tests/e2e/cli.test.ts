@@ -53,8 +53,10 @@ describe('flopmeter (the built CLI)', () => {
     expect(info.devices[0]).toMatchObject({ id: 'cpu0', backend: 'cpu', kind: 'cpu' });
     expect(info.devices[0].limits.maxAllocationBytes).toBe(2 ** 32);
     expect(info.missing.find((m: { quantity: string }) => m.quantity === 'energy').reason).toMatch(/RAPL/);
+    expect(Object.keys(info.devices[0].peaks.flops).sort()).toEqual(['f32', 'f64']);
     const text = await runCli(['devices']);
     expect(text.stdout).toMatch(/cpu0 \(cpu\)/);
+    expect(text.stdout).toMatch(/theoretical peak f32: (unknown|[\d.]+ [GTP]FLOP\/s)\n/);
   });
 
   it('runs a selection and writes a report that conforms to the schema', async () => {

@@ -11,6 +11,7 @@ import { CpuSession } from './session.js';
 import { relaxedSimdSupported, simdSupported } from './wasm.js';
 import { findBlas } from './blas.js';
 import { WASM_MAX_BYTES } from './memory.js';
+import { cpuPeaks } from './peaks.js';
 
 /** Worker threads by default: one per logical CPU the process may use. */
 export function defaultThreads(): number {
@@ -81,6 +82,7 @@ async function describeCpu(): Promise<DeviceInfo> {
       maxFrequencyHz: cpu.speedMax ? cpu.speedMax * 1e9 : null,
     },
     limits: { maxAllocationBytes: WASM_MAX_BYTES, memoryBytes: os.totalmem() },
+    peaks: cpuPeaks(),
   };
 }
 
