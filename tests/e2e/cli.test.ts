@@ -64,7 +64,7 @@ describe('flopmeter (the built CLI)', () => {
     const r = await runCli(['run', '-b', 'cpu', '-p', 'reduce,launch-latency', ...FAST, '--threads', '2', '-o', out]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/reduce\s+n=1048576\s+cpu0\s+wasm-simd128\s+completed/);
+    expect(r.stdout).toMatch(/reduce\s+n=1048576\s+cpu0\s+(native-\w+|wasm-simd128)\s+completed/);
     expect(r.stderr).toContain(`report: ${out}`);
     const report = readReport(out);
     expect(report.status).toBe('complete');
