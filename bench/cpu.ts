@@ -7,7 +7,14 @@
  *   3. the cost of the measurement machinery: fma-peak with telemetry on vs off,
  *      and the sampling thread's own busy time;
  *   4. repeatability: stream triad and fma-peak five times each, relative spread
- *      (max − min)/mean, beside the C triad's own spread over the same period.
+ *      (max − min)/mean, beside the C triad's own spread over the same period;
+ *   5. the processor's ceilings: gemm through the system BLAS ÷ fma-peak f32 (the
+ *      native kernel where it is built: BLAS must sit below the compute ceiling),
+ *      and fma-peak f32 ÷ the theoretical f32 peak (src/backends/cpu/peaks.ts)
+ *      rescaled to the core clock measured around each fma-peak run by a chain of
+ *      dependent integer adds on every core (bench/c/clock.c; "cpu MHz" in
+ *      /proc/cpuinfo, sampled during the runs, is printed beside it: in a VM it
+ *      is the nominal clock, not the running one).
  * Runs alternate between flopmeter and the reference so drift hits both alike.
  * Options: --threads N (default: every logical CPU), --rounds N (default 3),
  * --out FILE (also write the figures as JSON).
@@ -18,6 +25,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuBackend } from '../src/backends/cpu/index.js';
+import { cpuPeaks } from '../src/backends/cpu/peaks.js';
+import { readCpuinfo } from '../src/backends/cpu/cpuinfo.js';
 import { packageRoot } from '../src/core/paths.js';
 import { formatSI } from '../src/core/units.js';
 import { mean, percentile, stdev } from '../src/measure/stats.js';
@@ -28,6 +37,10 @@ const threads = Number(values.threads ?? availableParallelism());
 const rounds = Number(values.rounds ?? 3);
 /** Seconds each C reference runs: as long as flopmeter's five 1-second windows. */
 const REFERENCE_SECONDS = 5;
+/** Seconds of the clock chain before and after each fma-peak run: long enough to average out the timer, short enough not to let the clock wander. */
+const CLOCK_SECONDS = 1;
+/** How often "cpu MHz" is sampled during an fma-peak run, ms: a handful of samples per window at negligible cost. */
+const CPUINFO_SAMPLE_MS = 250;
 
 const median = (xs: number[]): number => percentile(xs, 50);
 const spreadOf = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / mean(xs);
@@ -37,13 +50,69 @@ function flopmeter(probe: string, params: string[], telemetry = true): ReturnTyp
   return measureWith({ backend: cpuBackend, probe, params, telemetry, threads });
 }
 
-function compile(dir: string): { triad: string; sgemm: string } {
+interface Binaries {
+  triad: string;
+  sgemm: string;
+  clock: string;
+}
+
+function compile(dir: string): Binaries {
   const src = join(packageRoot(), 'bench', 'c');
-  const triad = join(dir, 'triad');
-  const sgemm = join(dir, 'sgemm');
+  const [triad, sgemm, clock] = ['triad', 'sgemm', 'clock'].map((b) => join(dir, b)) as [string, string, string];
   execFileSync('gcc', ['-O3', '-fopenmp', join(src, 'triad.c'), '-o', triad]);
   execFileSync('gcc', ['-O3', join(src, 'sgemm.c'), '-o', sgemm, '-lopenblas']);
-  return { triad, sgemm };
+  execFileSync('gcc', ['-O2', '-fopenmp', join(src, 'clock.c'), '-o', clock]);
+  return { triad, sgemm, clock };
+}
+
+/** Samples "cpu MHz" of every CPU in /proc/cpuinfo until stopped; stop() gives the mean in Hz (null where there is none). */
+function sampleCpuinfoClock(): { stop(): number | null } {
+  const samples: number[] = [];
+  const take = (): void => void samples.push(...readCpuinfo().map((r) => Number(r['cpu MHz']) * 1e6).filter((v) => v > 0));
+  const timer = setInterval(take, CPUINFO_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples.length ? mean(samples) : null;
+    },
+  };
+}
+
+/** 5. BLAS gemm under the fma-peak f32 ceiling, and fma-peak f32 against the theoretical peak at the clock measured around it. */
+async function ceilings(bin: Binaries, omp: Record<string, string>, blas: { flops: number; engine: string }): Promise<Goal[]> {
+  const peaks = cpuPeaks();
+  const [fma, clocks, sampled] = [[], [], []] as [number[], number[], number[]];
+  let engine = '';
+  for (let r = 0; r < rounds; r++) {
+    const before = runC(bin.clock, [String(CLOCK_SECONDS)], omp).hz!;
+    const sampler = sampleCpuinfoClock();
+    const run = await flopmeter('fma-peak', []);
+    const mhz = sampler.stop();
+    const after = runC(bin.clock, [String(CLOCK_SECONDS)], omp).hz!;
+    engine = run.result.engine ?? '';
+    fma.push(run.result.throughput!.value);
+    clocks.push((before + after) / 2);
+    if (mhz !== null) sampled.push(mhz);
+    console.error(`  ceiling round ${r + 1}: fma-peak f32 (${engine}) ${formatSI(fma[r]!, 'FLOP/s')}, clock ${formatSI(before, 'Hz')} before, ${formatSI(after, 'Hz')} after`);
+  }
+  const ceiling = median(fma);
+  const hz = median(clocks);
+  const blasRatio = blas.flops / ceiling;
+  const goals: Goal[] = [
+    { name: 'gemm via system BLAS ÷ fma-peak f32', ratio: blasRatio, target: '< 1', met: blasRatio < 1, detail: `${blas.engine} ${formatSI(blas.flops, 'FLOP/s')} vs ${engine} ${formatSI(ceiling, 'FLOP/s')}` },
+  ];
+  const f32 = peaks.flops.f32;
+  const name = 'fma-peak f32 ÷ theoretical f32 peak at measured clock';
+  if (f32 === null || f32 === undefined || peaks.clockHz === null) {
+    goals.push({ name, ratio: null, target: '≥ 0.8', met: null, detail: `no theoretical peak: ${peaks.notes.join('; ')}` });
+    return goals;
+  }
+  const atClock = (f32 / peaks.clockHz) * hz;
+  const ratio = ceiling / atClock;
+  const cpuinfo = sampled.length ? formatSI(mean(sampled), 'Hz') : 'not readable';
+  const detail = `${engine} ${formatSI(ceiling, 'FLOP/s')} vs ${formatSI(atClock, 'FLOP/s')} (${formatSI(f32, 'FLOP/s')} at ${formatSI(peaks.clockHz, 'Hz')}, rescaled to ${formatSI(hz, 'Hz')} measured by the add chain on every core around each run; cpu MHz during the runs: ${cpuinfo})`;
+  goals.push({ name, ratio, target: '≥ 0.8', met: ratio >= 0.8, detail });
+  return goals;
 }
 
 function runC(path: string, args: string[], env: Record<string, string>): Record<string, number> {
@@ -130,6 +199,9 @@ async function main(): Promise<void> {
       detail: `(max − min)/mean ${(spreadOf(rep) * 100).toFixed(2)} % (rsd ${rsd(rep)}); the C triad alternating with it: ${(spreadOf(repC) * 100).toFixed(2)} % (rsd ${rsd(repC)})`,
     });
     goals.push({ name: 'repeatability: fma-peak, 5 runs', ratio: spreadOf(repFma), target: 'spread ≤ 2 %', met: spreadOf(repFma) <= 0.02, detail: `(max − min)/mean ${(spreadOf(repFma) * 100).toFixed(2)} % (rsd ${rsd(repFma)})` });
+
+    // 5. The processor's ceilings.
+    goals.push(...(await ceilings(bin, omp, { flops: median(fBlas), engine })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
