@@ -19,16 +19,18 @@ const PRECISIONS = { f32: 32, f64: 64 } as const;
 export interface ClockReading {
   hz: number;
   source: string;
+  /** True when it is /proc/cpuinfo's "cpu MHz" rather than a cpufreq limit. */
+  fromCpuinfo: boolean;
 }
 
 /** The highest cpufreq limit of any CPU (kHz in sysfs), else the highest "cpu MHz" in /proc/cpuinfo; null where neither is readable. */
 export function readClock(records: readonly CpuinfoRecord[], roots: HostRoots = HOST_ROOTS): ClockReading | null {
   for (const file of ['cpuinfo_max_freq', 'scaling_max_freq']) {
     const khz = records.map((r) => Number(readText(roots.sys, 'devices', 'system', 'cpu', `cpu${r.processor}`, 'cpufreq', file))).filter((v) => v > 0);
-    if (khz.length) return { hz: Math.max(...khz) * 1e3, source: `${roots.sys}/devices/system/cpu/cpu*/cpufreq/${file} (highest of ${khz.length} CPUs)` };
+    if (khz.length) return { hz: Math.max(...khz) * 1e3, source: `${roots.sys}/devices/system/cpu/cpu*/cpufreq/${file} (highest of ${khz.length} CPUs)`, fromCpuinfo: false };
   }
   const mhz = records.map((r) => Number(r['cpu MHz'])).filter((v) => v > 0);
-  if (mhz.length) return { hz: Math.max(...mhz) * 1e6, source: `"cpu MHz" in ${roots.proc}/cpuinfo (highest of ${mhz.length} CPUs; no cpufreq in sysfs)` };
+  if (mhz.length) return { hz: Math.max(...mhz) * 1e6, source: `"cpu MHz" in ${roots.proc}/cpuinfo (highest of ${mhz.length} CPUs; no cpufreq in sysfs)`, fromCpuinfo: true };
   return null;
 }
 
@@ -53,6 +55,7 @@ function computePeaks(records: readonly CpuinfoRecord[], roots: HostRoots, out: 
   out.sources.push(`${arch.name} (${describeIdentity(first)}): ${v.fmaUnits} FMA units × ${v.vectorBits} bits per core`);
   out.sources.push(`${cores} physical cores (distinct physical id/core id in ${roots.proc}/cpuinfo, else its processors)`);
   out.sources.push(`clock ${formatSI(clock.hz, 'Hz')}: ${clock.source}`);
+  if (clock.fromCpuinfo) out.notes.push('the clock is "cpu MHz" (in a VM the nominal clock, not a boost clock): cores that boost run faster than these peaks assume');
   for (const [precision, bits] of Object.entries(PRECISIONS)) {
     const lanes = v.vectorBits / bits;
     out.flops[precision] = cores * clock.hz * lanes * v.fmaUnits * 2;
