@@ -3,8 +3,10 @@
 #   1. the system packages it uses (as root, or through sudo when it needs no password):
 #      - libopenblas0-pthread: the system BLAS that the CPU gemm probe calls (without it, GEMM
 #        falls back to flopmeter's own WebAssembly kernel);
-#      - libopenblas-dev, gcc, libc6-dev: the C references of `npm run bench:cpu` and the
-#        C test fixtures that fake vendor libraries at the C ABI;
+#      - libopenblas-dev, gcc, libc6-dev: the native CPU kernels (kernels/cpu-native, compiled by
+#        the build for this host's vector ISA; without gcc the CPU backend runs its WebAssembly
+#        kernels), the C references of `npm run bench:cpu` and the C test fixtures that fake
+#        vendor libraries at the C ABI;
 #      - mesa-vulkan-drivers, libvulkan1: Mesa's software Vulkan driver (lavapipe), so that the
 #        WebGPU backend has an adapter on a machine without a GPU. Dawn needs Mesa >= 23; on
 #        Debian bookworm that comes from bookworm-backports (bookworm's own is 22.3), whose
@@ -18,7 +20,8 @@
 #      - chromium, fonts-liberation: the tests open the HTML reports in headless Chromium
 #        (through playwright-core, which downloads no browser of its own);
 #   2. the npm packages, exactly as package-lock.json pins them;
-#   3. the build (TypeScript, and the WebAssembly kernels).
+#   3. the build (TypeScript, the WebAssembly kernels, and the native CPU kernels cached
+#      under dist/native/ by this processor's ISA flags and their sources).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"

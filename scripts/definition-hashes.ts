@@ -14,6 +14,7 @@ import { CBLAS_SGEMM_CALL, type CpuBuildContext, type CpuKernelSpec, type CudaBu
 import type { TfjsModelSpec } from '../src/models/spec.js';
 import { definitionHash } from '../src/measure/definition.js';
 import { kernelSource } from '../src/backends/cpu/wasm.js';
+import { hasNative, nativeIdentity } from '../src/backends/cpu/native.js';
 import { shaderModuleText } from '../src/backends/webgpu/shaders.js';
 import { cudaSource } from '../src/backends/cuda/nvrtc.js';
 import { cublasGemmIdentity, transferIdentity } from '../src/backends/cuda/kernel.js';
@@ -27,14 +28,15 @@ const CUDA_CONTEXTS: CudaBuildContext[] = [{ computeCapability: [9, 0], smCount:
 /**
  * The kernel identities a backend would hash for one kernel description, by
  * variant: a BLAS GEMM on the CPU is the library call, or the WebAssembly
- * fallback where there is no BLAS.
+ * fallback where there is no BLAS; a WebAssembly kernel with native
+ * counterparts is also its C source.
  */
 function identitiesOf(spec: unknown): Array<[string, string]> {
   if (typeof spec !== 'object' || spec === null || isUnsupported(spec)) return [];
   const s = spec as CpuKernelSpec | WebGpuKernelSpec | CudaSpec | TfjsModelSpec;
   switch (s.kind) {
     case 'wasm':
-      return [['', kernelSource(s.module)]];
+      return [['', kernelSource(s.module)], ...(hasNative(s.module) ? [['native', nativeIdentity(s.module)] as [string, string]] : [])];
     case 'blas-sgemm':
       return [['blas', CBLAS_SGEMM_CALL], ['wasm', kernelSource(s.fallback.module)]];
     case 'wgsl':

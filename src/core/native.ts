@@ -92,6 +92,21 @@ export function loadLibrary(spec: LibrarySpec, env: NodeJS.ProcessEnv = process.
   return { unavailable: `${spec.label} not found (looked for ${how}${telling.length ? `; ${telling.slice(0, 3).join('; ')}` : ''})` };
 }
 
+/**
+ * A library search run once per value of the environment variable that
+ * overrides it (e.g. FLOPMETER_BLAS), per thread: `search` gets the trimmed
+ * value ('' when unset).
+ */
+export function searchOncePerOverride<T>(variable: string, search: (override: string) => T): (env?: NodeJS.ProcessEnv) => T {
+  const cache = new Map<string, T>();
+  return (env = process.env) => {
+    const override = env[variable]?.trim() ?? '';
+    let found = cache.get(override);
+    if (found === undefined) cache.set(override, (found = search(override)));
+    return found;
+  };
+}
+
 /** Binds a function, or returns null when the library lacks the symbol. */
 export function optionalFunction(lib: LibraryHandle, decl: string): NativeFunction | null {
   try {

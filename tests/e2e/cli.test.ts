@@ -53,8 +53,10 @@ describe('flopmeter (the built CLI)', () => {
     expect(info.devices[0]).toMatchObject({ id: 'cpu0', backend: 'cpu', kind: 'cpu' });
     expect(info.devices[0].limits.maxAllocationBytes).toBe(2 ** 32);
     expect(info.missing.find((m: { quantity: string }) => m.quantity === 'energy').reason).toMatch(/RAPL/);
+    expect(Object.keys(info.devices[0].peaks.flops).sort()).toEqual(['f32', 'f64']);
     const text = await runCli(['devices']);
     expect(text.stdout).toMatch(/cpu0 \(cpu\)/);
+    expect(text.stdout).toMatch(/theoretical peak f32: (unknown|[\d.]+ [GTP]FLOP\/s)\n/);
   });
 
   it('runs a selection and writes a report that conforms to the schema', async () => {
@@ -64,7 +66,7 @@ describe('flopmeter (the built CLI)', () => {
     expect(r.code).toBe(0);
     // The headline first, then the results, each with the precision it reached; the precision line under them.
     expect(r.stdout).toMatch(/^cpu0: .+ \(cpu\)\n/);
-    expect(r.stdout).toMatch(/^ *1 {2}reduce n=1048576 +cpu0 +wasm-simd128 +[\d.]+ \S*byte\/s +±[\d.]+ % [✓✗] /m);
+    expect(r.stdout).toMatch(/^ *1 {2}reduce n=1048576 +cpu0 +(?:native-\w+|wasm-simd128) +[\d.]+ \S*byte\/s +±[\d.]+ % [✓✗] /m);
     expect(r.stdout).toMatch(/^precision: (all 2 results|\d of 2 results) /m);
     expect(r.stderr).toContain(`report: ${out}`);
     const report = readReport(out);

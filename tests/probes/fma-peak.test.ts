@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fma, { FMA_A, FMA_B } from '../../probes/fma-peak.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
-import { openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
+import { CPU_ENGINE_NAME, CPU_ENGINES, onCpuEngine, openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));
@@ -23,14 +23,30 @@ describe('fma-peak', () => {
     }
   });
 
-  it('runs on the CPU backend within its a-priori error bound, and the output still depends on the input', async () => {
-    const params = { dtype: 'f32' as const, n: 6144 * 2, k: 1024 };
-    const r = await runProbeOnCpu(cpu, fma, params);
-    expect(r.engine).toMatch(/^wasm-(simd128|relaxed-simd)$/);
-    expect(r.check.passed).toBe(true);
-    expect(r.check.maxRelError!).toBeLessThan(fma.tolerance(params));
-    // A kernel that skipped the work would output ~1 everywhere; this output keeps the input's spread.
-    const out = r.output;
-    expect(Math.max(...out) - Math.min(...out)).toBeGreaterThan(0.5);
-  });
+  for (const engine of CPU_ENGINES) {
+    it(`runs on the CPU backend (${engine}) within its a-priori error bound, and the output still depends on the input`, async (ctx) => {
+      const params = { dtype: 'f32' as const, n: 6144 * 2, k: 1024 };
+      const r = await onCpuEngine(ctx, engine, () => runProbeOnCpu(cpu, fma, params));
+      expect(r.engine).toMatch(CPU_ENGINE_NAME[engine]);
+      expect(r.check.passed).toBe(true);
+      expect(r.check.maxRelError!).toBeLessThan(fma.tolerance(params));
+      // A kernel that skipped the work would output ~1 everywhere; this output keeps the input's spread.
+      const out = r.output;
+      expect(Math.max(...out) - Math.min(...out)).toBeGreaterThan(0.5);
+    });
+
+    it(`covers slices that are not whole groups of register chains (${engine}, 3 threads)`, async (ctx) => {
+      // 6144 over 3 threads on 48-element boundaries: 2064, 2064 and 2016 elements, none a multiple of
+      // 16 chains × 16 lanes = 256, so every narrower path of the native kernel runs.
+      const odd = await openCpu(3);
+      try {
+        const params = { dtype: 'f32' as const, n: 6144, k: 300 };
+        const r = await onCpuEngine(ctx, engine, () => runProbeOnCpu(odd, fma, params));
+        expect(r.engine).toMatch(CPU_ENGINE_NAME[engine]);
+        expect(r.check).toMatchObject({ passed: true, compared: 6144 });
+      } finally {
+        await odd.close();
+      }
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import stream, { STREAM_SCALAR } from '../../probes/stream.js';
 import type { DeviceSession } from '../../src/backends/backend.js';
-import { openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
+import { CPU_ENGINE_NAME, CPU_ENGINES, onCpuEngine, openCpu, runProbe as runProbeOnCpu } from './run-probe.js';
 
 let cpu: DeviceSession;
 beforeAll(async () => (cpu = await openCpu(2)));
@@ -25,23 +25,28 @@ describe('stream', () => {
     expect((await stream.reference(inputs, { op: 'triad', dtype: 'f64', n: 1024 })).values[7]).toBe(b![7]! + STREAM_SCALAR * c![7]!);
   });
 
-  for (const op of ['copy', 'scale', 'add', 'triad'] as const) {
-    it(`${op} runs on the CPU backend and matches the reference exactly`, async () => {
-      const r = await runProbeOnCpu(cpu, stream, { op, dtype: 'f64', n: 1 << 16 });
-      expect(r.engine).toBe('wasm-simd128');
-      expect(r.check).toMatchObject({ passed: true, maxRelError: 0, compared: 1 << 16 });
-      expect(r.window.iterations).toBeGreaterThanOrEqual(2);
-      expect(r.window.seconds).toBeGreaterThan(0);
-    });
+  for (const engine of CPU_ENGINES) {
+    for (const op of ['copy', 'scale', 'add', 'triad'] as const) {
+      it(`${op} runs on the CPU backend (${engine}) and matches the reference exactly`, async (ctx) => {
+        const r = await onCpuEngine(ctx, engine, () => runProbeOnCpu(cpu, stream, { op, dtype: 'f64', n: 1 << 16 }));
+        expect(r.engine).toMatch(engine === 'wasm' ? /^wasm-simd128$/ : CPU_ENGINE_NAME.native);
+        expect(r.check).toMatchObject({ passed: true, maxRelError: 0, compared: 1 << 16 });
+        expect(r.window.iterations).toBeGreaterThanOrEqual(2);
+        expect(r.window.seconds).toBeGreaterThan(0);
+      });
+    }
   }
 
-  it('covers an array that does not split evenly among threads', async () => {
-    const odd = await openCpu(3);
-    try {
-      const r = await runProbeOnCpu(odd, stream, { op: 'triad', dtype: 'f64', n: 1024 * 7 });
-      expect(r.check.passed).toBe(true);
-    } finally {
-      await odd.close();
-    }
-  });
+  for (const engine of CPU_ENGINES) {
+    it(`covers an array that does not split evenly among threads (${engine})`, async (ctx) => {
+      const odd = await openCpu(3);
+      try {
+        const r = await onCpuEngine(ctx, engine, () => runProbeOnCpu(odd, stream, { op: 'triad', dtype: 'f64', n: 1024 * 7 }));
+        expect(r.engine).toMatch(CPU_ENGINE_NAME[engine]);
+        expect(r.check).toMatchObject({ passed: true, maxRelError: 0 });
+      } finally {
+        await odd.close();
+      }
+    });
+  }
 });

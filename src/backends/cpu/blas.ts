@@ -4,7 +4,7 @@
  * search: a library path, or "none" to force the WebAssembly fallback.
  */
 import koffi from 'koffi';
-import { optionalFunction as optionalFunc, type LibraryHandle, type NativeFunction } from '../../core/native.js';
+import { optionalFunction as optionalFunc, searchOncePerOverride, type LibraryHandle, type NativeFunction } from '../../core/native.js';
 import { describeError } from '../../core/errors.js';
 
 export interface BlasLibrary {
@@ -28,15 +28,8 @@ const CBLAS_SGEMM =
 export const CBLAS_ROW_MAJOR = 101;
 export const CBLAS_NO_TRANS = 111;
 
-const cache = new Map<string, BlasDiscovery>();
-
 /** Finds the BLAS to use (cached per thread and override). */
-export function findBlas(env: NodeJS.ProcessEnv = process.env): BlasDiscovery {
-  const override = env.FLOPMETER_BLAS?.trim() ?? '';
-  let found = cache.get(override);
-  if (!found) cache.set(override, (found = search(override)));
-  return found;
-}
+export const findBlas: (env?: NodeJS.ProcessEnv) => BlasDiscovery = searchOncePerOverride('FLOPMETER_BLAS', search);
 
 function search(override: string): BlasDiscovery {
   if (override === 'none') return { found: false, reason: 'disabled by FLOPMETER_BLAS=none' };

@@ -11,6 +11,8 @@ import { CpuSession } from './session.js';
 import { relaxedSimdSupported, simdSupported } from './wasm.js';
 import { findBlas } from './blas.js';
 import { WASM_MAX_BYTES } from './memory.js';
+import { findNative, nativeEngineName } from './native.js';
+import { cpuPeaks } from './peaks.js';
 
 /** Worker threads by default: one per logical CPU the process may use. */
 export function defaultThreads(): number {
@@ -81,7 +83,14 @@ async function describeCpu(): Promise<DeviceInfo> {
       maxFrequencyHz: cpu.speedMax ? cpu.speedMax * 1e9 : null,
     },
     limits: { maxAllocationBytes: WASM_MAX_BYTES, memoryBytes: os.totalmem() },
+    peaks: cpuPeaks(),
   };
+}
+
+/** "native-<isa>" where the native kernels are built for this host. */
+function nativeFeature(): string[] {
+  const native = findNative();
+  return native.found ? [nativeEngineName(native.library)] : [];
 }
 
 function capabilities(device: DeviceInfo): Capabilities {
@@ -89,18 +98,22 @@ function capabilities(device: DeviceInfo): Capabilities {
     maxAllocationBytes: device.limits.maxAllocationBytes ?? WASM_MAX_BYTES,
     memoryBytes: device.limits.memoryBytes ?? os.totalmem(),
     timer: hostTimer(),
-    features: ['wasm-simd128', ...(relaxedSimdSupported() ? ['relaxed-simd'] : [])],
+    features: ['wasm-simd128', ...(relaxedSimdSupported() ? ['relaxed-simd'] : []), ...nativeFeature()],
   };
 }
 
 export const cpuBackend: Backend = {
   id: 'cpu',
-  description: 'WebAssembly SIMD kernels in worker threads over shared memory; the system BLAS for GEMM',
+  description: 'native kernels for the host ISA (else WebAssembly SIMD) in worker threads over shared memory; the system BLAS for GEMM',
   async discover(): Promise<Discovery> {
     if (!simdSupported()) return { available: false, reason: 'this Node.js has no WebAssembly SIMD', devices: [], notes: [] };
     const device = await describeCpu();
     const blas = findBlas();
+    const native = findNative();
     const notes = [
+      native.found
+        ? `native kernels: ${nativeEngineName(native.library)} (${native.library.compiler ?? 'compiler unknown'}) for stream, fma-peak and reduce`
+        : `native kernels not used (${native.reason}); stream, fma-peak and reduce use WebAssembly`,
       blas.found ? `system BLAS: ${blas.library.vendor} ${blas.library.version ?? ''} (${blas.library.path})`.replace(/ +/g, ' ') : `system BLAS: none (${blas.reason}); GEMM uses the WebAssembly kernel`,
       relaxedSimdSupported() ? 'relaxed SIMD (fused multiply-add) available' : 'relaxed SIMD not available in this Node.js: fma-peak uses separate multiply and add',
     ];

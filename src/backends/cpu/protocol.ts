@@ -32,7 +32,7 @@ export const PHASE_LEAVE = -1;
  */
 export const SPIN_POLLS = 20000;
 
-/** One worker's share of a WebAssembly kernel phase: the export and its arguments, or null for an empty slice. */
+/** One worker's share of a kernel phase: the WebAssembly export (or native C prototype) and its arguments, or null for an empty slice. */
 export interface WorkerPhase {
   entry: string;
   args: number[] | null;
@@ -40,6 +40,8 @@ export interface WorkerPhase {
 
 export type WorkerKernel =
   | { kind: 'wasm'; module: WebAssembly.Module; memory: WebAssembly.Memory; phases: WorkerPhase[] }
+  /** Native kernels (native.ts): each phase's export names the C prototype in the library, called with the memory's base first. */
+  | { kind: 'native'; library: string; memory: WebAssembly.Memory; phases: WorkerPhase[] }
   | {
       kind: 'blas-sgemm';
       library: string;

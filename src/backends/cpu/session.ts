@@ -1,6 +1,7 @@
 /**
- * An open CPU device: a pool of worker threads that runs probes' WebAssembly
- * kernels (or the system BLAS) over shared memory.
+ * An open CPU device: a pool of worker threads that runs probes' kernels over
+ * shared memory: native code built for the host's ISA where it is built, else
+ * WebAssembly, or the system BLAS.
  */
 import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
 import { isUnsupported } from '../../core/probe.js';
@@ -11,10 +12,22 @@ import { CpuWorkerPool } from './pool.js';
 import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memory.js';
 import { kernelModule, kernelSource } from './wasm.js';
 import { blasEngineName, findBlas } from './blas.js';
-import type { WorkerKernel } from './protocol.js';
+import type { WorkerKernel, WorkerPhase } from './protocol.js';
+import { findNative, NATIVE_CFLAGS, nativeEngineName, nativeEntry, nativeIdentity } from './native.js';
 import { checkHostMemory } from '../capacity.js';
 import type { TfjsModelSpec } from '../../models/spec.js';
 import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
+
+/** Each worker's share of every phase (outer: workers): the export and its arguments over its slice, or null for an empty slice. */
+function splitPhases(spec: CpuWasmKernel, layout: Layout, threads: number): WorkerPhase[][] {
+  const slices = spec.phases.map((phase) => partition(phase.items, threads, phase.align));
+  return Array.from({ length: threads }, (_, thread) =>
+    spec.phases.map((phase, p) => {
+      const [begin, end] = slices[p]![thread]!;
+      return { entry: phase.entry, args: begin < end ? phase.args({ offset: layout.offset, begin, end, thread, threads }) : null };
+    }),
+  );
+}
 
 export class CpuSession implements DeviceSession {
   private abortRequested = false;
@@ -79,24 +92,24 @@ export class CpuSession implements DeviceSession {
     return this.prepareWasm(spec, inputs, []);
   }
 
+  /** A WebAssembly kernel description: its native counterparts where they are built, else the WebAssembly kernel. */
   private async prepareWasm(spec: CpuWasmKernel, inputs: Inputs, notes: string[]): Promise<PreparedKernel> {
     const layout = layoutBuffers(spec.buffers);
-    const module = kernelModule(spec.module);
     const memory = allocate(layout, spec.buffers, inputs);
-    const threads = this.pool.threads;
-    const slices = spec.phases.map((phase) => partition(phase.items, threads, phase.align));
-    const kernels: WorkerKernel[] = Array.from({ length: threads }, (_, thread) => ({
-      kind: 'wasm',
-      module,
-      memory,
-      phases: spec.phases.map((phase, p) => {
-        const [begin, end] = slices[p]![thread]!;
-        return { entry: phase.entry, args: begin < end ? phase.args({ offset: layout.offset, begin, end, thread, threads }) : null };
-      }),
-    }));
-    await this.pool.load(kernels);
+    const phases = splitPhases(spec, layout, this.pool.threads);
+    const native = spec.phases.every((p) => nativeEntry(spec.module, p.entry)) ? findNative() : null;
+    if (native?.found) {
+      const lib = native.library;
+      const prototype = (entry: string): string => nativeEntry(spec.module, entry)!.prototype;
+      await this.pool.load(phases.map((mine) => ({ kind: 'native', library: lib.path, memory, phases: mine.map((p) => ({ ...p, entry: prototype(p.entry) })) })));
+      const built = `native kernel compiled by ${lib.compiler ?? 'an unidentified compiler'} with ${NATIVE_CFLAGS.join(' ')}`;
+      return this.prepared(nativeEngineName(lib), nativeIdentity(spec.module), true, memory, layout, spec, [...notes, built]);
+    }
+    const module = kernelModule(spec.module);
+    await this.pool.load(phases.map((mine) => ({ kind: 'wasm', module, memory, phases: mine })));
     const engine = spec.module.endsWith('_relaxed') ? 'wasm-relaxed-simd' : 'wasm-simd128';
-    return this.prepared(engine, kernelSource(spec.module), true, memory, layout, spec, notes);
+    const why = native ? [`native kernel not used: ${native.reason}`] : [];
+    return this.prepared(engine, kernelSource(spec.module), true, memory, layout, spec, [...notes, ...why]);
   }
 
   private prepared(

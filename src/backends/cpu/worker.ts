@@ -10,6 +10,7 @@ import { describeError } from '../../core/errors.js';
 import { monotonicNs } from '../../core/clock.js';
 import { CTL, CTL_SLOTS, PHASE_LEAVE, SPIN_POLLS, type FromWorker, type ToWorker, type WorkerKernel } from './protocol.js';
 import { bindSgemm, CBLAS_NO_TRANS, CBLAS_ROW_MAJOR } from './blas.js';
+import { bindNativeCall } from './native.js';
 
 if (!parentPort) throw new Error('cpu worker: must run as a worker thread');
 const port = parentPort;
@@ -56,6 +57,10 @@ function load(kernel: WorkerKernel): void {
       const f = fn as (...a: number[]) => void;
       return args ? () => f(...args) : () => {};
     });
+    runPhase = (p) => calls[p]!();
+    phaseCount = calls.length;
+  } else if (kernel.kind === 'native') {
+    const calls = kernel.phases.map(({ entry, args }) => (args ? bindNativeCall(kernel.library, entry, kernel.memory, args) : () => {}));
     runPhase = (p) => calls[p]!();
     phaseCount = calls.length;
   } else {

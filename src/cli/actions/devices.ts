@@ -4,8 +4,8 @@
  * prints what it found.
  */
 import { BACKENDS } from '../../backends/index.js';
-import type { DeviceInfo } from '../../backends/backend.js';
-import { formatBytes } from '../../core/units.js';
+import type { DeviceInfo, TheoreticalPeaks } from '../../backends/backend.js';
+import { formatBytes, formatSI } from '../../core/units.js';
 import type { BackendStatus } from '../../measure/suite.js';
 import { HOST_CPU_DEVICE } from '../../measure/suite.js';
 import { matchTelemetryDevice, type TelemetryDevice } from '../../telemetry/devices.js';
@@ -68,6 +68,17 @@ function value(key: string, v: string | number | boolean): string {
   return /Bytes$/.test(key) && typeof v === 'number' ? formatBytes(v) : String(v);
 }
 
+/** A device's theoretical peaks, each "unknown" where null, then how they were worked out and why any is unknown. */
+function peakLines(p: TheoreticalPeaks): string[] {
+  const figure = (v: number | null | undefined, unit: string): string => (v === null || v === undefined ? 'unknown' : formatSI(v, unit));
+  return [
+    ...Object.entries(p.flops).map(([precision, v]) => `  theoretical peak ${precision}: ${figure(v, 'FLOP/s')}`),
+    `  theoretical peak memory: ${figure(p.memoryBytesPerSecond, 'B/s')}`,
+    ...p.sources.map((s) => `    from ${s}`),
+    ...p.notes.map((n) => `    ${n}`),
+  ];
+}
+
 function render(info: DevicesJson): string {
   const lines: string[] = [];
   for (const b of info.backends) {
@@ -80,6 +91,7 @@ function render(info: DevicesJson): string {
     lines.push('', `${d.id} (${d.backend}): ${d.name}`);
     for (const [k, v] of Object.entries({ ...d.identity, ...d.settings })) if (v !== null && v !== '') lines.push(`  ${k}: ${value(k, v)}`);
     for (const [k, v] of Object.entries(d.limits)) lines.push(`  limit ${k}: ${value(k, v)}`);
+    if (d.peaks) lines.push(...peakLines(d.peaks));
   }
   for (const t of info.telemetryDevices) {
     lines.push('', `${t.id}: ${t.name} — runs ${t.runs.length ? t.runs.join(', ') : 'no backend device here'}`);

@@ -10,7 +10,7 @@ import { lazyRun, type CommandSpec } from '../context.js';
 
 export const devicesCommand: CommandSpec = {
   command: 'devices',
-  describe: 'List backends, devices, their identity and limits, and the telemetry sensors of each physical device',
+  describe: 'List backends, devices, their identity, limits and theoretical peaks, and the telemetry sensors of each physical device',
   builder: (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }),
   run: lazyRun(() => import('../actions/devices.js')),
 };
