@@ -120,15 +120,22 @@ const families = (p: BudgetPlan): number => new Set(p.selected.map((c) => `${c.d
 const THOROUGHNESS: readonly PresetId[] = ['full', 'standard', 'quick'];
 
 /**
- * The budget plan. Unless the user named a preset (`fixed`), the most thorough preset whose sizes and procedure
- * the budget affords — each result's share at least the procedure's first stage, and as many probe families
- * covered as with `quick` — else `quick`. Returns the items to measure (estimates set to the plan's), all the
+ * The budget plan. Unless the user named a preset (`fixed`), the most thorough preset whose sizes fit the devices
+ * (`fits`) and whose procedure the budget affords — each result's share at least the procedure's first stage, and
+ * as many probe families covered as with `quick` — else `quick`. Returns the items to measure (estimates set to the plan's), all the
  * preset's items (whose sizes must fit, planned or not), the preset, and what was decided.
  */
-export function planToBudget(itemsFor: ItemsFor, windowSeconds: (preset: MeasurePreset) => number, req: BudgetRequest, fixed?: PresetId): { all: SuiteItem[]; items: SuiteItem[]; budget: BudgetOutcome; preset: MeasurePreset } {
+export function planToBudget(
+  itemsFor: ItemsFor,
+  windowSeconds: (preset: MeasurePreset) => number,
+  req: BudgetRequest,
+  fits: (item: SuiteItem) => boolean,
+  fixed?: PresetId,
+): { all: SuiteItem[]; items: SuiteItem[]; budget: BudgetOutcome; preset: MeasurePreset } {
   const planOf = (id: PresetId): PresetPlan => planWith(PRESETS[id], itemsFor, windowSeconds(PRESETS[id]), req);
   const quick = planOf(fixed ?? 'quick');
-  const affordable = (p: PresetPlan): boolean => families(p.plan) >= families(quick.plan) && p.plan.shareSeconds >= minMeasureSeconds(p.preset, windowSeconds(p.preset));
+  const affordable = (p: PresetPlan): boolean =>
+    families(p.plan) >= families(quick.plan) && p.plan.shareSeconds >= minMeasureSeconds(p.preset, windowSeconds(p.preset)) && p.items.every(fits);
   const chosen = fixed ? quick : THOROUGHNESS.slice(0, -1).map(planOf).find(affordable) ?? quick;
   const { plan, items } = chosen;
   const ids = new Set(plan.selected.map((c) => c.id));

@@ -180,16 +180,23 @@ async function openSessions(devices: readonly DeviceInfo[], opts: SuiteOptions, 
   return unopened;
 }
 
+/** Why an item's sizes cannot fit its device, or null. */
+function capacityProblem({ session, probe, params }: SuiteItem, available: number): string | null {
+  if (session.unsupported(probe, params)) return null;
+  try {
+    session.checkCapacity(probe, params, available);
+    return null;
+  } catch (err) {
+    if (err instanceof CapacityError) return err.message;
+    throw err;
+  }
+}
+
 /** Refuses sizes that cannot fit before anything is allocated. */
 function checkCapacities(items: readonly SuiteItem[], available: number): void {
-  for (const { session, probe, params, id } of items) {
-    if (session.unsupported(probe, params)) continue;
-    try {
-      session.checkCapacity(probe, params, available);
-    } catch (err) {
-      if (err instanceof CapacityError) throw new UsageError(`${id}: ${err.message}`);
-      throw err;
-    }
+  for (const item of items) {
+    const problem = capacityProblem(item, available);
+    if (problem) throw new UsageError(`${item.id}: ${problem}`);
   }
 }
 
@@ -314,7 +321,8 @@ function planItems(
   }
   const longestWindow = (p: MeasurePreset): number => Math.max(...windowsOf(sessions, p, tel, matches).values());
   const req = { budgetSeconds: opts.budget.seconds, elapsedSeconds: (Date.now() - opts.budget.startedAtMs) / 1000, idleSeconds: idleDevices * PRESETS[opts.preset].idleSeconds };
-  return planToBudget(itemsFor, longestWindow, req, opts.budget.presetFixed ? opts.preset : undefined);
+  const available = opts.availableMemoryBytes ?? availableMemory();
+  return planToBudget(itemsFor, longestWindow, req, (item) => capacityProblem(item, available) === null, opts.budget.presetFixed ? opts.preset : undefined);
 }
 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
