@@ -20,7 +20,7 @@ export class ProgressDisplay {
   /** When a budgeted run must end (ms since the epoch), or null. */
   private deadlineMs: number | null = null;
 
-  /** `runStartedMs`: when the run started (its clock, and a budget, count from it). */
+  /** `runStarted`: when the run started, ms since the epoch (its clock, and a budget, count from it). */
   constructor(
     private readonly out: NodeJS.WritableStream & { columns?: number },
     private readonly runStarted = Date.now(),
