@@ -5,14 +5,13 @@
  */
 import { escapeControl } from '../core/control-chars.js';
 import { formatDuration, formatSI } from '../core/units.js';
-import type { Result } from '../measure/result.js';
+import { relHalfWidth, type Result } from '../measure/result.js';
 import type { ProgressEvent } from '../measure/suite.js';
 
 /** "45.21 GFLOP/s ±3.1 %", or the status and why for a result that did not complete. */
 export function resultLine(r: Result): string {
   if (r.status !== 'completed' || !r.throughput) return `${r.status}${r.reason ? `: ${r.reason}` : ''}`;
-  const [lo, hi] = r.throughput.ci95;
-  const half = ((hi - lo) / 2 / Math.abs(r.throughput.value)) * 100;
+  const half = relHalfWidth(r.throughput) * 100;
   return `${formatSI(r.throughput.value, r.throughput.unit)} ±${half.toFixed(1)} %${r.throughput.converged ? '' : ' (target not met)'}`;
 }
 

@@ -45,7 +45,7 @@
  * covered 93–94 % in tests/measure/coverage.test.ts, because runs whose first
  * stage happened to look steady stop there with that optimistic spread.
  */
-import { mean, tQuantile, variance } from './stats.js';
+import { linearTrend, mean, tQuantile, variance } from './stats.js';
 import type { UncertaintyComponent } from './uncertainty.js';
 
 /** Window values of one result, grouped by block. */
@@ -62,7 +62,7 @@ export interface BlockEstimate {
   components: UncertaintyComponent[];
   /** Pooled lag-1 autocorrelation of the windows within blocks (clamped to [0, 0.9]), or null with < 3 windows per block. */
   lag1: number | null;
-  /** Bias-corrected lag-1 autocorrelation of the block means (clamped to [0, 0.9]), or null with fewer than SERIAL_MIN_BLOCKS blocks. */
+  /** Bias-corrected lag-1 autocorrelation of the block means (clamped to [0, MAX_BLOCK_LAG1]), or null with fewer than SERIAL_MIN_BLOCKS blocks. */
   blockLag1: number | null;
 }
 
@@ -75,8 +75,8 @@ const MAX_LAG1 = 0.9;
 
 /**
  * Fewest blocks from which their serial correlation is estimated: below 8 the lag-1 estimate's standard error
- * (≈ 1/√B) exceeds the correlation seen on a shared host (0.2–0.35), and its bias correction (1 + 3r) / B alone would
- * inflate the variance by half.
+ * (≈ 1/√B) exceeds the correlation seen on a shared host (0.2–0.35), and its bias correction (BIAS_A / B) alone
+ * would inflate the variance by half or more.
  */
 export const SERIAL_MIN_BLOCKS = 8;
 
@@ -92,29 +92,28 @@ const MAX_BLOCK_LAG1 = 0.6;
 const BIAS_A = 2;
 const BIAS_B = 5;
 
+/** Σ e_i e_{i+1} and Σ e_i² of residuals, the lag-1 autocorrelation's numerator and denominator. */
+function lag1Sums(e: readonly number[]): { num: number; den: number } {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < e.length; i++) den += e[i]! ** 2;
+  for (let i = 0; i + 1 < e.length; i++) num += e[i]! * e[i + 1]!;
+  return { num, den };
+}
+
 /**
  * Lag-1 autocorrelation of a series about its least-squares line, corrected for its bias and clamped to
- * [0, MAX_LAG1], with the variance of that estimate. About the line, because a steady drift would otherwise read
- * as strong correlation and inflate an interval whose block spread already holds the drift. The raw r is biased
- * low by (BIAS_A + BIAS_B ρ) / n, so ρ = (r + BIAS_A / n) / (1 − BIAS_B / n). The variance given is the raw r's,
- * (1 − ρ²) / n: the corrected estimate's is larger by 1 / (1 − BIAS_B / n)², but counting that too made the
+ * [0, MAX_BLOCK_LAG1], with the variance of that estimate. About the line, because a steady drift would otherwise
+ * read as strong correlation and inflate an interval whose block spread already holds the drift. The raw r is
+ * biased low by (BIAS_A + BIAS_B ρ) / n, so ρ = (r + BIAS_A / n) / (1 − BIAS_B / n). The variance given is the raw
+ * r's, (1 − ρ²) / n: the corrected estimate's is larger by 1 / (1 − BIAS_B / n)², but counting that too made the
  * simulated intervals 2.8× the oracle's (tests/measure/coverage.test.ts) while this covers ≥ 95 %.
  */
 function seriesLag1(x: readonly number[]): { rho: number; variance: number } {
   const n = x.length;
-  const tBar = (n - 1) / 2;
-  const m = mean(x);
-  let sxt = 0;
-  let stt = 0;
-  for (let i = 0; i < n; i++) {
-    sxt += (i - tBar) * (x[i]! - m);
-    stt += (i - tBar) ** 2;
-  }
-  const e = x.map((v, i) => v - m - (sxt / stt) * (i - tBar));
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) den += e[i]! ** 2;
-  for (let i = 0; i + 1 < n; i++) num += e[i]! * e[i + 1]!;
+  const t = x.map((_, i) => i);
+  const line = linearTrend(t, x)!;
+  const { num, den } = lag1Sums(x.map((v, i) => v - line.intercept - line.slope * i));
   const shrink = 1 - BIAS_B / n;
   const rho = Math.min(MAX_BLOCK_LAG1, Math.max(0, ((den > 0 ? num / den : 0) + BIAS_A / n) / shrink));
   return { rho, variance: (1 - rho ** 2) / n };
@@ -126,8 +125,9 @@ function pooledLag1(blocks: Blocks): number | null {
   let den = 0;
   for (const b of blocks.filter((x) => x.length >= 3)) {
     const m = mean(b);
-    for (let i = 0; i < b.length; i++) den += (b[i]! - m) ** 2;
-    for (let i = 0; i + 1 < b.length; i++) num += (b[i]! - m) * (b[i + 1]! - m);
+    const sums = lag1Sums(b.map((v) => v - m));
+    num += sums.num;
+    den += sums.den;
   }
   if (den === 0) return null;
   return Math.min(MAX_LAG1, Math.max(0, num / den));

@@ -9,6 +9,7 @@
 import type { DeviceInfo } from '../backends/backend.js';
 import type { AnyProbe, Params } from '../core/probe.js';
 import type { Work } from '../core/units.js';
+import { REFERENCE_ENGINE } from '../models/tfjs/engines.js';
 
 /** Rates of one kind of engine. */
 interface Rates {
@@ -45,8 +46,6 @@ const MODEL_SETUP_SECONDS = 3;
 /** The float64 reference and the seeded inputs are computed in JavaScript: ~0.5 GFLOP/s and ~0.3 GB/s of inputs on the CI VM. */
 const HOST_REFERENCE_FLOP_PER_SECOND = 0.5e9;
 const HOST_INPUT_BYTES_PER_SECOND = 0.3e9;
-/** A model reference runs the network once on tfjs-cpu at the verification batch (VERIFY_BATCH, src/models). */
-const REFERENCE_ENGINE = 'tfjs-cpu';
 
 export interface CostEstimate {
   /** Seconds before measuring: inputs, reference, prepare, one verifying iteration, the warm-up. */

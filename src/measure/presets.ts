@@ -68,9 +68,9 @@ export const PRESETS: Record<PresetId, MeasurePreset> = {
     idleSeconds: 3,
     warmup: { minSeconds: 0.5, maxSeconds: 5, stableRel: 0.02, sliceSeconds: 0.2 },
     window: { minSeconds: 1, minWindows: 16, maxWindows: 40, gapMaxSeconds: 0.2 },
-    // 8 blocks of 2 first: t with 7 dof (2.36), and the fewest blocks whose serial correlation blocks.ts estimates
-    // (SERIAL_MIN_BLOCKS); with 5, runs on a wandering host whose first blocks looked steady stopped there and their
-    // intervals covered 53 % (tests/measure/coverage.test.ts).
+    // 12 blocks of 2 first: t with 11 dof (2.20), and enough blocks for blocks.ts to estimate their serial correlation
+    // (it needs SERIAL_MIN_BLOCKS = 8); with 5, runs on a wandering host whose first blocks looked steady stopped
+    // there and covered 53 %, with 8 such runs still covered 63 % (tests/measure/coverage.test.ts).
     blocks: { windows: 2, min: 12, max: 20, warmupSeconds: 0.3, pauseSeconds: 0.2 },
     targetRel: 0.01,
     capSeconds: 60,

@@ -28,6 +28,11 @@ export interface Estimate {
   ci95: [number, number];
 }
 
+/** An estimate's 95 % half-width relative to its value (Infinity for an unbounded interval). */
+export function relHalfWidth(e: { value: number; ci95: readonly [number, number] }): number {
+  return (e.ci95[1] - e.ci95[0]) / 2 / Math.abs(e.value);
+}
+
 /** A trend of the window values over time: the machine was not in a steady state when significant. */
 export interface Drift {
   /** Change per minute relative to the mean, from a least-squares line through the windows. */

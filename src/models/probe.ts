@@ -11,7 +11,7 @@ import { Rng } from '../core/random.js';
 import type { BackendId } from '../backends/backend.js';
 import { activationElements, elementsOf, networkFlop, networkOutput, networkWeights, productDepths, trainFlop, type Network } from './network.js';
 import { SCENARIOS, VERIFY_BATCH, type Scenario, type TfjsModelSpec } from './spec.js';
-import { ENGINE_IDS, ENGINES, engineInfo, engineUnavailable, loadEngine, type EngineId } from './tfjs/engines.js';
+import { ENGINE_IDS, ENGINES, REFERENCE_ENGINE, engineInfo, engineUnavailable, loadEngine, type EngineId } from './tfjs/engines.js';
 
 /** The parameters every model probe has. */
 export interface ModelParams extends Params {
@@ -33,13 +33,6 @@ export interface ModelProbeOptions {
 }
 
 const BACKENDS: readonly BackendId[] = ['cpu', 'webgpu', 'cuda'];
-
-/**
- * The engine every other is verified against. Plain JavaScript (≈ 0.5 GFLOP/s
- * here) takes minutes per iteration at the standard sizes, so only the quick
- * preset measures it by default; `--engine tfjs-cpu` measures it at any size.
- */
-export const REFERENCE_ENGINE = 'tfjs-cpu';
 
 /** The kernel description every backend receives. */
 export function modelSpec(opts: Pick<ModelProbeOptions, 'network'>, params: ModelParams): TfjsModelSpec {

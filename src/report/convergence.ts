@@ -5,7 +5,7 @@
  * (`throughput.stopReason`, src/measure/stopping.ts) and from a significant
  * drift of its windows (`throughput.drift`).
  */
-import type { Result } from '../measure/result.js';
+import { relHalfWidth, type Result } from '../measure/result.js';
 import type { Report } from './types.js';
 
 /** Why a result did not meet the target. */
@@ -51,8 +51,7 @@ function missCause(t: NonNullable<Result['throughput']>): MissCause {
 export function precisionOf(r: Result): Precision | null {
   const t = r.throughput;
   if (r.status !== 'completed' || !t) return null;
-  const relHalfWidth = (t.ci95[1] - t.ci95[0]) / 2 / Math.abs(t.value);
-  return { relHalfWidth, met: t.converged, cause: t.converged ? null : missCause(t) };
+  return { relHalfWidth: relHalfWidth(t), met: t.converged, cause: t.converged ? null : missCause(t) };
 }
 
 /** The run's target relative half-width from its stopping settings; null when it had none (fixed windows). */

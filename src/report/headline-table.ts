@@ -4,6 +4,7 @@
  * (by its row number in the results table).
  */
 import { formatSI } from '../core/units.js';
+import { relHalfWidth } from '../measure/result.js';
 import type { DeviceHeadline, HeadlineFigure } from './headline.js';
 import type { Column } from './table.js';
 
@@ -29,7 +30,7 @@ export function percent(fraction: number, digits?: number): string {
 
 /** "12.34 GFLOP/s ±0.8 %": the value and its interval's half-width relative to it (or that the interval has no upper bound). */
 function withHalfWidth(value: number, unit: string, ci: readonly [number, number]): string {
-  const half = (ci[1] - ci[0]) / 2 / Math.abs(value);
+  const half = relHalfWidth({ value, ci95: ci });
   return `${formatSI(value, unit)} ${Number.isFinite(half) ? `±${percent(half)}` : '(interval unbounded)'}`;
 }
 

@@ -11,7 +11,7 @@ import type { Result } from '../measure/result.js';
 import { convergenceOf, precisionOf, type Convergence, type MissCause } from './convergence.js';
 import { headlineOf } from './headline.js';
 import { HEADLINE_COLUMNS, headlineRows, headlineTitle, percent, peakSources } from './headline-table.js';
-import { columnWidths, renderTable, type Column } from './table.js';
+import { TABLE_WIDTH, columnWidths, renderTable, type Column } from './table.js';
 import type { Report } from './types.js';
 
 /**
@@ -103,8 +103,7 @@ function headlineLines(report: Report): string[] {
 }
 
 /** The full workload and engine of each row the table abbreviated: "#3 gemm dtype=f32 … · engine …". */
-function abbreviatedRows(columns: readonly Column[], rows: readonly string[][]): string[] {
-  const widths = columnWidths(columns, rows);
+function abbreviatedRows(columns: readonly Column[], rows: readonly string[][], widths: readonly number[]): string[] {
   const [workload, engine] = ['workload', 'engine'].map((h) => columns.findIndex((c) => c.header === h));
   const cut = (row: readonly string[], i: number): boolean => i >= 0 && row[i]!.length > widths[i]!;
   return rows.filter((row) => cut(row, workload!) || cut(row, engine!)).map((row) => `#${row[0]} ${row[workload!]}${engine! >= 0 ? ` · engine ${row[engine!]}` : ''}`);
@@ -134,6 +133,7 @@ export function renderSummary(report: Report): string {
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  const below = [...abbreviatedRows(columns, rows), ...notes, ...problems, ...sharedNotes(results)];
-  return [...headlineLines(report), renderTable(columns, rows), ...below.map(escapeControl)].join('\n');
+  const widths = columnWidths(columns, rows);
+  const below = [...abbreviatedRows(columns, rows, widths), ...notes, ...problems, ...sharedNotes(results)];
+  return [...headlineLines(report), renderTable(columns, rows, TABLE_WIDTH, widths), ...below.map(escapeControl)].join('\n');
 }

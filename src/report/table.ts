@@ -72,8 +72,8 @@ export function columnWidths(columns: readonly Column[], rows: readonly string[]
   return widths;
 }
 
-export function renderTable(columns: readonly Column[], rows: readonly string[][], maxWidth = TABLE_WIDTH): string {
-  const widths = columnWidths(columns, rows, maxWidth);
+/** The table as text; `widths`: the column widths when the caller has worked them out already (columnWidths). */
+export function renderTable(columns: readonly Column[], rows: readonly string[][], maxWidth = TABLE_WIDTH, widths: readonly number[] = columnWidths(columns, rows, maxWidth)): string {
   const line = (cells: readonly string[]): string =>
     cells
       .map((text, i) => {

@@ -2,7 +2,6 @@
  * The CPU backend: the host's processors as one device, "cpu0".
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import si from 'systeminformation';
 import type { Backend, Capabilities, DeviceInfo, Discovery, OpenOptions, TimerInfo } from '../backend.js';
@@ -13,19 +12,13 @@ import { findBlas } from './blas.js';
 import { WASM_MAX_BYTES } from './memory.js';
 import { findNative, nativeEngineName } from './native.js';
 import { cpuPeaks } from './peaks.js';
+import { readText } from './cpuinfo.js';
 
 /** Worker threads by default: one per logical CPU the process may use. */
 export function defaultThreads(): number {
   return os.availableParallelism();
 }
 
-function readSys(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Smallest step performance.now() shows here (seconds): the clock's own
@@ -77,8 +70,8 @@ async function describeCpu(): Promise<DeviceInfo> {
       virtualization: cpu.virtualization ?? null,
     },
     settings: {
-      scalingGovernor: readSys('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'),
-      boost: readSys('/sys/devices/system/cpu/cpufreq/boost'),
+      scalingGovernor: readText('/sys/devices/system/cpu/cpu0/cpufreq', 'scaling_governor'),
+      boost: readText('/sys/devices/system/cpu/cpufreq', 'boost'),
       nominalFrequencyHz: cpu.speed ? cpu.speed * 1e9 : null,
       maxFrequencyHz: cpu.speedMax ? cpu.speedMax * 1e9 : null,
     },

@@ -138,9 +138,16 @@ export function nativeEngineName(lib: NativeLibrary): string {
   return `native-${lib.isa}`;
 }
 
-/** One native call, bound in the calling thread: the base of `memory` followed by `args`. */
-export function bindNativeCall(path: string, prototype: string, memory: WebAssembly.Memory, args: number[]): () => void {
-  const fn = koffi.load(path).func(prototype);
+/**
+ * A kernel's native calls, one per phase, bound in the calling thread (the library loaded once): each passes the
+ * base of `memory` followed by the phase's `args`; a phase without args (an empty slice) does nothing.
+ */
+export function bindNativeCalls(path: string, phases: ReadonlyArray<{ entry: string; args: number[] | null }>, memory: WebAssembly.Memory): Array<() => void> {
+  const lib = koffi.load(path);
   const base = new Uint8Array(memory.buffer);
-  return () => void fn(base, ...args);
+  return phases.map(({ entry, args }) => {
+    if (!args) return () => {};
+    const fn = lib.func(entry);
+    return () => void fn(base, ...args);
+  });
 }

@@ -10,7 +10,7 @@ import { describeError } from '../../core/errors.js';
 import { monotonicNs } from '../../core/clock.js';
 import { CTL, CTL_SLOTS, PHASE_LEAVE, SPIN_POLLS, type FromWorker, type ToWorker, type WorkerKernel } from './protocol.js';
 import { bindSgemm, CBLAS_NO_TRANS, CBLAS_ROW_MAJOR } from './blas.js';
-import { bindNativeCall } from './native.js';
+import { bindNativeCalls } from './native.js';
 
 if (!parentPort) throw new Error('cpu worker: must run as a worker thread');
 const port = parentPort;
@@ -60,7 +60,7 @@ function load(kernel: WorkerKernel): void {
     runPhase = (p) => calls[p]!();
     phaseCount = calls.length;
   } else if (kernel.kind === 'native') {
-    const calls = kernel.phases.map(({ entry, args }) => (args ? bindNativeCall(kernel.library, entry, kernel.memory, args) : () => {}));
+    const calls = bindNativeCalls(kernel.library, kernel.phases, kernel.memory);
     runPhase = (p) => calls[p]!();
     phaseCount = calls.length;
   } else {

@@ -40,6 +40,13 @@ export const ENGINES: readonly EngineInfo[] = [
 
 export const ENGINE_IDS = ENGINES.map((e) => e.id);
 
+/**
+ * The engine every other is verified against. Plain JavaScript (≈ 0.5 GFLOP/s
+ * here) takes minutes per iteration at the standard sizes, so only the quick
+ * preset measures it by default; `--engine tfjs-cpu` measures it at any size.
+ */
+export const REFERENCE_ENGINE = 'tfjs-cpu';
+
 export function engineInfo(id: string): EngineInfo {
   const e = ENGINES.find((x) => x.id === id);
   if (!e) throw new Error(`unknown engine ${id}`);
