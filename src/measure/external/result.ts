@@ -53,7 +53,7 @@ function externalHash(workload: ExternalInfo['workload'], unit: string): string 
 function workSpans(run: ExternalRun, t0: number, t1: number, seconds: number): { spans: WorkSpan[]; source: ExternalInfo['workSource'] } {
   const cut = spans(t0, t1, seconds);
   if (run.workTotal !== null) return { spans: run.workTotal > 0 ? joinEmpty(spreadTotal(cut, run.workTotal)) : [], source: 'total' };
-  const counted = joinEmpty(countWork(cut, run.log.work));
+  const counted = joinEmpty(countWork(cut, run.log.measuredWork()));
   return counted.length ? { spans: counted, source: 'lines' } : { spans: [], source: run.log.work.length ? 'lines' : 'none' };
 }
 
@@ -67,7 +67,7 @@ function measuredWindows(run: ExternalRun, device: string, t0: number, t1: numbe
 /** The latencies reported during the measured part. */
 function latencyOf(log: WorkLog, t0: number, t1: number): LatencySummary | null {
   const h = new LatencyHistogram();
-  for (const e of log.latencies) if (e.tNs >= t0 && e.tNs <= t1) e.seconds.forEach((s) => h.recordSeconds(s));
+  for (const e of log.measuredLatencies()) if (e.tNs >= t0 && e.tNs <= t1) e.seconds.forEach((s) => h.recordSeconds(s));
   const stats = h.stats();
   const out: LatencySummary | null = stats && {
     unit: 's',

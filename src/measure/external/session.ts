@@ -9,7 +9,7 @@ import { DEFAULT_SAMPLERS } from '../../telemetry/index.js';
 import { Telemetry } from '../../telemetry/service.js';
 import { hasPowerSensor, idleBaseline, type IdleBaseline } from '../idle.js';
 import { PRESETS, type MeasurePreset } from '../presets.js';
-import { coarseEnergyNote, recommendedWindowSeconds, updateFloorSeconds } from '../sensor-window.js';
+import { recommendedWindowSeconds, updateFloorSeconds } from '../sensor-window.js';
 import type { StoppingCriterion } from '../stopping.js';
 import { HOST_CPU_DEVICE, type SuiteOutcome } from '../suite.js';
 import { runChild } from './child.js';
@@ -100,8 +100,10 @@ export async function measureExternal(opts: ExternalOptions): Promise<ExternalOu
     const windows = new Map(devices.map((d) => [d, windowSecondsOf(tel, d)]));
     const results = devices.map((d) => {
       const r = externalResult({ telemetry: tel, log, exit, declaration: opts.declaration, unit: opts.unit, workTotal: opts.workTotal, windowSeconds: windows.get(d)! }, d, idle[d]);
-      const coarse = r.windows.length && r.windows[0]!.seconds < windows.get(d)! ? coarseEnergyNote(r.windows[0]!.seconds, tel.sensorsOf(d).sensors) : null;
-      if (coarse && r.energy) r.notes.push(coarse);
+      const shortest = Math.min(...r.windows.map((w) => w.seconds));
+      if (r.energy && shortest < recommendedWindowSeconds(tel.sensorsOf(d).sensors)) {
+        r.notes.push(`energy figures are coarse: the measured part is short, cut into ${shortest.toFixed(2)} s windows where the power sensor needs ${windows.get(d)} s; measure a longer run`);
+      }
       return r;
     });
     const longest = Math.max(...windows.values());

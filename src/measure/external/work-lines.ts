@@ -43,6 +43,21 @@ export class WorkLog {
   readonly latencies: LatencyEvent[] = [];
   /** When `{"mark": "warmup-done"}` arrived (the first one), monotonic ns. */
   markNs: number | null = null;
+  /**
+   * How many work and latency events came before the mark: lines read in one chunk share its arrival time, so
+   * the order of arrival, not the time, tells warm-up from the measured part.
+   */
+  beforeMark = { work: 0, latencies: 0 };
+
+  /** The work reported after the mark (all of it without one). */
+  measuredWork(): WorkEvent[] {
+    return this.work.slice(this.beforeMark.work);
+  }
+
+  /** The latencies reported after the mark (all of them without one). */
+  measuredLatencies(): LatencyEvent[] {
+    return this.latencies.slice(this.beforeMark.latencies);
+  }
   lines = 0;
   malformed = 0;
   /** The first few malformed lines' problems, for the result's notes. */
@@ -105,7 +120,10 @@ export function recordLine(log: WorkLog, line: string, tNs: number): void {
   if ('problem' in p) log.reject(`line ${log.lines}: ${p.problem}`);
   else if ('work' in p) log.work.push({ tNs, units: p.work });
   else if ('latencies' in p) log.latencies.push({ tNs, seconds: p.latencies });
-  else log.markNs ??= tNs;
+  else if (log.markNs === null) {
+    log.markNs = tNs;
+    log.beforeMark = { work: log.work.length, latencies: log.latencies.length };
+  }
 }
 
 /**
