@@ -126,6 +126,16 @@ function noWorkReason(source: ExternalInfo['workSource']): string {
   return source === 'none' ? 'the command reported no work (no work lines, no --work): energy and power only' : 'fewer than two windows with work in the measured part';
 }
 
+/** For each figure that is missing: why (the sensor's reason first, then the work's). */
+function unavailableOf(summary: Summary | null, powered: Summary | null, noWork: string): Record<string, string> {
+  const tooShort = 'the measured part is too short for two windows';
+  return {
+    ...(powered ? {} : { power: tooShort }),
+    ...(powered?.unavailable ?? {}),
+    ...(summary ? {} : { throughput: noWork, energy: powered?.unavailable.energy ?? noWork, efficiency: powered?.unavailable.efficiency ?? noWork }),
+  };
+}
+
 export function externalResult(run: ExternalRun, device: string, idle: IdleBaseline | undefined): Result {
   const t0 = run.log.markNs ?? run.exit.startNs;
   const t1 = run.exit.endNs;
@@ -167,7 +177,7 @@ export function externalResult(run: ExternalRun, device: string, idle: IdleBasel
     power: powered?.power ?? null,
     energy: summary?.energy ?? null,
     efficiency: summary?.efficiency ?? null,
-    unavailable: { ...(powered?.unavailable ?? {}), ...(summary ? {} : { throughput: noWork, energy: noWork, efficiency: noWork }) },
+    unavailable: unavailableOf(summary, powered, noWork),
     telemetry: summarizeTelemetry(run.telemetry, device, t0, t1, 'sensor' in source0 ? source0.sensor : null),
     // Without work, the budgets would rest on placeholder units: the power's interval stands alone.
     uncertainty: summary?.uncertainty ?? null,

@@ -20,7 +20,8 @@ export interface WorkSpan {
 
 /** Boundaries every `seconds` from startNs; the remainder goes to the last span (at least one span). */
 export function spans(startNs: number, endNs: number, seconds: number): WorkSpan[] {
-  const n = Math.max(1, Math.floor((endNs - startNs) / (seconds * 1e9)));
+  // The tolerance: a span asked for as exactly half the run must give two spans despite rounding.
+  const n = Math.max(1, Math.floor((endNs - startNs) / (seconds * 1e9) + 1e-9));
   return Array.from({ length: n }, (_, i) => ({
     startNs: startNs + i * seconds * 1e9,
     endNs: i === n - 1 ? endNs : startNs + (i + 1) * seconds * 1e9,
