@@ -23,7 +23,7 @@ const STDERR_TAIL_BYTES = 2000;
  * already in the kernel's buffer and arrive within an event-loop turn or two; 50 ms is ample and unnoticeable.
  */
 const FIFO_QUIET_SECONDS = 0.05;
-/** ... and never longer than this, seconds. Why: a grandchild still holding the FIFO open must not hold up the report. */
+/** ... and the pipes (and FIFO) never longer than this after it exits, seconds. Why: something it started that still holds them open must not hold up the report. */
 const FIFO_DRAIN_MAX_SECONDS = 2;
 
 /** How the command ended. */
@@ -111,17 +111,22 @@ export async function runChild(opts: ChildOptions, log: WorkLog): Promise<ChildE
   const work = child.stdio[WORK_FD] as Readable;
   work.on('data', (d: Buffer) => fromFd.push(d));
   try {
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
       child.once('error', (err) => reject(new UsageError(`could not start ${opts.command}: ${describeError(err)}`)));
-      child.once('close', (c, s) => resolve({ code: c, signal: s }));
+      child.once('exit', (c, s) => resolve({ code: c, signal: s }));
     });
     const endNs = monotonicNs();
+    // Its pipes end with it, unless something it started still holds them (a server left running): not waited for long.
+    await Promise.race([closed, sleep(FIFO_DRAIN_MAX_SECONDS)]);
     await drained(fifo.socket);
     fromFd.end();
     fromFifo.end();
     return { code, signal, startNs, endNs, stderrTail: tail.toString(), interrupted };
   } finally {
     opts.signal.removeEventListener('abort', forward);
+    child.stderr?.destroy();
+    work.destroy();
     fifo.socket.destroy();
     fifo.remove();
   }
