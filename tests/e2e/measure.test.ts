@@ -148,8 +148,11 @@ describe('flopmeter measure on the emulated GPU stack and RAPL', () => {
   }, 30_000);
 
   it('gives energy and power only, with the reason, for a command that reports no work', async () => {
-    const r = await measure('no-work', ['--device', 'cpu0', '--', 'sleep', '2']);
+    const r = await measure('no-work', ['--device', 'cpu0', '--json', '--', 'sh', '-c', 'echo child-says-hi; sleep 2']);
     expect(r.code, r.stderr).toBe(0);
+    // --json: stdout is the report alone; the command's own output goes to stderr.
+    expect((JSON.parse(r.stdout) as Report).results[0]!.probe).toBe('external');
+    expect(r.stderr).toContain('child-says-hi');
     const x = r.report!.results[0]!;
     expect(x.status).toBe('completed');
     expect(x.throughput).toBeNull();

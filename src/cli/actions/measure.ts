@@ -41,7 +41,7 @@ function idleOf(raw: string): number {
 }
 
 /** The measurement as the options ask for it, every value checked (UsageError otherwise), and the report's path. */
-type MeasureSettings = Omit<ExternalOptions, 'stderr' | 'signal' | 'onIdle'> & { out: string };
+type MeasureSettings = Omit<ExternalOptions, 'stderr' | 'stdoutToStderr' | 'signal' | 'onIdle'> & { out: string };
 
 function settingsFrom(args: MeasureArgs): MeasureSettings {
   const [command, ...rest] = [...(args.command ?? []), ...args._.slice(1).map(String)];
@@ -83,7 +83,7 @@ export async function run(args: MeasureArgs, ctx: CommandContext): Promise<numbe
   const { out, ...settings } = settingsFrom(args);
   await checkWritable(out);
   const onIdle = (devices: readonly string[], seconds: number): void => void ctx.stderr.write(`idle baseline: ${seconds} s on ${devices.join(', ')}\n`);
-  const outcome = await measureExternal({ ...settings, stderr: ctx.stderr, signal: ctx.signal, onIdle });
+  const outcome = await measureExternal({ ...settings, stderr: ctx.stderr, stdoutToStderr: args.json, signal: ctx.signal, onIdle });
   if (!outcome) {
     ctx.stderr.write('interrupted before the command started: nothing to report (no report written)\n');
     return EXIT.INTERRUPTED;

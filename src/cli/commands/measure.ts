@@ -42,7 +42,7 @@ export const measureCommand: CommandSpec = {
       .option('device', { alias: 'd', type: 'string', array: true, describe: 'Telemetry devices to measure (comma-separated or repeated; see `flopmeter devices`); default: every one with a power or energy sensor' })
       .option('idle', { type: 'string', default: `${DEFAULT_IDLE_SECONDS}s`, describe: 'Idle baseline before the command starts (5s, 30s, 1m); 0 skips it' })
       .option('out', { alias: 'o', type: 'string', describe: 'Report file (default: flopmeter-<UTC time>.json in the current directory), written as for `run --out`' })
-      .option('json', { type: 'boolean', default: false, describe: 'Also print the report as JSON on stdout (the summary goes to stderr)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Also print the report as JSON on stdout (the summary, and the command\'s own stdout, go to stderr)' })
       .option('sample-hz', { type: 'string', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz' })
       .option('push', { type: 'string', describe: 'Also push the results to a Prometheus Pushgateway at this URL' })
       .option('push-job', { type: 'string', default: 'flopmeter', describe: 'Pushgateway job label' })

@@ -48,6 +48,8 @@ export interface ChildOptions {
   stderr: NodeJS.WritableStream;
   /** Aborted: SIGINT is forwarded to the command. */
   signal: AbortSignal;
+  /** Send the command's stdout to flopmeter's stderr (when flopmeter's stdout carries the report). */
+  stdoutToStderr?: boolean;
 }
 
 /** Keeps the last `max` bytes written. */
@@ -97,7 +99,7 @@ export async function runChild(opts: ChildOptions, log: WorkLog): Promise<ChildE
   const tail = new Tail(STDERR_TAIL_BYTES);
   const env = { ...opts.env, FLOPMETER_WORK_FD: String(WORK_FD), FLOPMETER_WORK_FILE: fifo.path };
   const startNs = monotonicNs();
-  const child = spawn(opts.command, [...opts.args], { env, stdio: ['inherit', 'inherit', 'pipe', 'pipe'] });
+  const child = spawn(opts.command, [...opts.args], { env, stdio: ['inherit', opts.stdoutToStderr ? 2 : 'inherit', 'pipe', 'pipe'] });
   let interrupted = false;
   const forward = (): void => {
     interrupted = true;

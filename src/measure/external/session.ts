@@ -36,6 +36,8 @@ export interface ExternalOptions {
   powercapRoot?: string;
   gpuSampleHz?: number;
   stderr: NodeJS.WritableStream;
+  /** The command's stdout goes to flopmeter's stderr (--json: stdout carries the report). */
+  stdoutToStderr?: boolean;
   signal: AbortSignal;
   onIdle?: (devices: readonly string[], seconds: number) => void;
 }
@@ -95,7 +97,7 @@ export async function measureExternal(opts: ExternalOptions): Promise<ExternalOu
     const idle = await idleAll(tel, devices, opts);
     if (opts.signal.aborted) return null;
     const log = new WorkLog();
-    const exit = await runChild({ command: opts.command, args: opts.args, env: opts.env, stderr: opts.stderr, signal: opts.signal }, log);
+    const exit = await runChild({ command: opts.command, args: opts.args, env: opts.env, stderr: opts.stderr, signal: opts.signal, stdoutToStderr: opts.stdoutToStderr ?? false }, log);
     await tel.flush();
     const windows = new Map(devices.map((d) => [d, windowSecondsOf(tel, d)]));
     const results = devices.map((d) => {
