@@ -232,6 +232,8 @@ describe('flopmeter measure on the emulated GPU stack and RAPL', () => {
     const missing = await measure('missing', ['--device', 'cpu0', '--', join(dir, 'no-such-program')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/could not start/);
+    const help = await runCli(['measure', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/FLOPMETER_WORK_FD .*\{"mark": "warmup-done"\}/);
     const none = await measure('none', []);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/give the command to measure after --/);
