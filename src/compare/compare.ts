@@ -103,6 +103,12 @@ function incomparability(baseOf: SourcedResult, otherOf: SourcedResult, force: b
   for (const [r, which] of [[base, 'baseline'], [other, 'this']] as const) {
     if (r.status !== 'completed') return { comparable: false, reason: `${which} result ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
   }
+  // An external command is the same workload only by its declaration (flopmeter measure --workload NAME@VERSION).
+  const undeclared = [base, other].some((r) => r.external && !r.external.workload);
+  if (undeclared) {
+    const why = 'an external command without a declared workload (measure --workload NAME@VERSION)';
+    return force ? { comparable: true, reason: `forced: ${why}` } : { comparable: false, reason: why };
+  }
   if (base.work.unit !== other.work.unit) return { comparable: false, reason: `work is counted in different units (${base.work.unit} vs ${other.work.unit})` };
   if (base.definitionHash !== other.definitionHash) {
     const why = definitionMismatch(baseOf, otherOf);

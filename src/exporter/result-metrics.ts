@@ -15,7 +15,8 @@ const UNIT_WORD: Record<string, string> = { FLOP: 'flop', byte: 'bytes', item: '
 
 /** Labels that identify a result: where it ran, the probe, and its parameters. */
 export function resultLabels(r: Result): Labels {
-  return labels({ device: r.device, backend: r.backend, probe: r.probe, ...r.params });
+  // An external command counts its work in its own unit (--work-unit): the metric names say "units", this label which.
+  return labels({ device: r.device, backend: r.backend, probe: r.probe, ...r.params, ...(r.external ? { work_unit: r.work.unit } : {}) });
 }
 
 /** Bucket bounds 2^(k/2) s covering [min, max], one step beyond each end. */
@@ -87,11 +88,11 @@ export function resultFamilies(results: ReadonlyArray<{ result: Result; at: numb
     info.push({ labels: labels({ ...l, engine: r.engine, status: r.status, converged: r.throughput ? String(r.throughput.converged) : null, definition_hash: r.definitionHash }), value: 1 });
     timestamps.push({ labels: l, value: at / 1000 });
     if (r.status !== 'completed') continue;
-    const u = UNIT_WORD[r.work.unit] ?? 'items';
+    const u = UNIT_WORD[r.work.unit] ?? 'units';
     withBounds(gauges, `flopmeter_probe_throughput_${u}_per_second`, `Throughput in ${u} per second.`, l, r.throughput);
     withBounds(gauges, `flopmeter_probe_efficiency_${u}_per_joule`, `Work per joule (${u} per joule).`, l, r.efficiency);
     withBounds(gauges, `flopmeter_probe_dynamic_efficiency_${u}_per_joule`, `Work per joule above idle power (${u} per joule).`, l, r.efficiency?.dynamic);
-    withBounds(gauges, `flopmeter_probe_energy_joules_per_${u === 'bytes' ? 'byte' : u === 'items' ? 'item' : u === 'samples' ? 'sample' : u}`, 'Energy per unit of work.', l, r.energy?.perUnit);
+    withBounds(gauges, `flopmeter_probe_energy_joules_per_${u === 'bytes' ? 'byte' : u === 'items' ? 'item' : u === 'samples' ? 'sample' : u === 'units' ? 'unit' : u}`, 'Energy per unit of work.', l, r.energy?.perUnit);
     if (r.power) power.push({ labels: l, value: r.power.value });
     if (r.power?.idleWatts !== null && r.power?.idleWatts !== undefined) idle.push({ labels: l, value: r.power.idleWatts });
     if (r.latency) {

@@ -8,6 +8,7 @@ import type { Work } from '../core/units.js';
 import type { TimerInfo } from '../backends/backend.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import type { UncertaintyBudget } from './uncertainty.js';
+import type { ExternalInfo } from './external/types.js';
 
 export type ResultStatus = 'completed' | 'invalid' | 'errored' | 'skipped' | 'aborted';
 
@@ -204,4 +205,6 @@ export interface Result {
   telemetry: TelemetrySummary | null;
   uncertainty: Budgets | null;
   windows: WindowRecord[];
+  /** An external command's description (`flopmeter measure`); absent for a probe's result. */
+  external?: ExternalInfo;
 }

@@ -106,7 +106,7 @@ export function energySource(telemetry: Telemetry, device: string | null, unmatc
 }
 
 /** Window energy by every method the device's sensors allow. */
-function windowEnergy(telemetry: Telemetry, device: string | null, t0: number, t1: number): Pick<WindowRecord, 'energyJoules' | 'counterJoules' | 'integratedJoules'> {
+export function windowEnergy(telemetry: Telemetry, device: string | null, t0: number, t1: number): Pick<WindowRecord, 'energyJoules' | 'counterJoules' | 'integratedJoules'> {
   if (device === null) return { energyJoules: null, counterJoules: null, integratedJoules: null };
   const counterSeries = telemetry.store.get(device, 'energy');
   const powerSeries = telemetry.store.get(device, 'power');
@@ -114,6 +114,13 @@ function windowEnergy(telemetry: Telemetry, device: string | null, t0: number, t
   const integral = powerSeries ? integratePower(powerSeries, t0, t1) : null;
   const integratedJoules = integral && integral.coverage >= MIN_POWER_COVERAGE ? integral.joules : null;
   return { energyJoules: counterJoules ?? integratedJoules, counterJoules, integratedJoules };
+}
+
+/** The throttle reasons the device's sensor saw between t0 and t1 (monotonic ns). */
+export function windowThrottle(telemetry: Telemetry, device: string | null, t0: number, t1: number): string[] {
+  const throttle = device === null ? undefined : telemetry.store.get(device, 'throttle');
+  const sensor = device === null ? undefined : telemetry.sensorsOf(device).sensors.find((s) => s.quantity === 'throttle' && !s.component);
+  return throttle ? throttleNames(flagsSeen(throttle, t0, t1), sensor) : [];
 }
 
 async function warmUp(kernel: PreparedKernel, settings: MeasurePreset['warmup'], signal: AbortSignal): Promise<{ seconds: number; iterations: number; stable: boolean }> {
@@ -175,8 +182,6 @@ async function measureWindow(b: BlocksInput, block: number): Promise<WindowRecor
   const part = LatencyHistogram.decode(t.latencyHistogram);
   b.histogram.add(part);
   part.destroy();
-  const throttle = tdev === null ? undefined : telemetry.store.get(tdev, 'throttle');
-  const throttleSensor = tdev === null ? undefined : telemetry.sensorsOf(tdev).sensors.find((s) => s.quantity === 'throttle' && !s.component);
   const energy = windowEnergy(telemetry, tdev, t.startNs, t.endNs);
   return {
     startNs: t.startNs,
@@ -186,7 +191,7 @@ async function measureWindow(b: BlocksInput, block: number): Promise<WindowRecor
     throughput: (t.iterations * b.work) / t.seconds,
     ...energy,
     powerWatts: energy.energyJoules === null ? null : energy.energyJoules / ((t.endNs - t.startNs) / 1e9),
-    throttleReasons: throttle ? throttleNames(flagsSeen(throttle, t.startNs, t.endNs), throttleSensor) : [],
+    throttleReasons: windowThrottle(telemetry, tdev, t.startNs, t.endNs),
     block,
   };
 }

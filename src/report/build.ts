@@ -13,6 +13,8 @@ export interface ReportRequest {
   probes: string[];
   params: string[];
   telemetry: boolean;
+  /** The procedure's name in config.preset where it is not a preset's (`measure`: "external"). */
+  presetLabel?: string;
 }
 
 export async function buildReport(req: ReportRequest): Promise<Report> {
@@ -28,7 +30,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
     devices: outcome.devices,
     config: {
       argv: req.argv,
-      preset: p.id,
+      preset: req.presetLabel ?? p.id,
       seed: req.seed,
       threads: outcome.threads,
       backends: req.backends,

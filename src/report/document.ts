@@ -35,7 +35,7 @@ function resultBlocks(r: Result, charts: boolean): Block[] {
   const blocks: Block[] = [heading(r.id, 3)];
   const facts = [
     `status: ${r.status}${r.reason ? ` (${r.reason})` : ''}; engine: ${r.engine ?? '—'}; definition ${r.definitionHash ?? '—'}`,
-    r.check ? `verification: ${r.check.passed ? 'passed' : 'FAILED'} — max relative error ${r.check.maxRelError ?? 'NaN'} against tolerance ${r.check.tolerance} over ${r.check.compared} values` : 'verification: not run',
+    r.check ? `verification: ${r.check.passed ? 'passed' : 'FAILED'} — max relative error ${r.check.maxRelError ?? 'NaN'} against tolerance ${r.check.tolerance} over ${r.check.compared} values` : r.external ? `verification: ${r.external.verification}` : 'verification: not run',
     r.throughput ? `throughput ${formatSI(r.throughput.value, r.throughput.unit)} [${formatSI(r.throughput.ci95[0], r.throughput.unit)}, ${formatSI(r.throughput.ci95[1], r.throughput.unit)}]; ${r.throughput.stopReason}` : '',
     r.latency ? `latency p50 ${formatSI(r.latency.p50, 's')}, p90 ${formatSI(r.latency.p90, 's')}, p99 ${formatSI(r.latency.p99, 's')}, p99.9 ${formatSI(r.latency.p999, 's')} over ${r.latency.count} iterations (${r.latency.timer.kind})` : '',
     r.energy ? `energy ${formatSI(r.energy.joules, 'J')} over the windows (${r.power?.method ?? '—'}); ${formatSI(r.energy.perUnit.value, r.energy.perUnit.unit)}` : '',

@@ -164,7 +164,7 @@ describe('parseReport', () => {
     expect(refusal(mutate(['results', 0, 'throughput', 'ci95', 1], true)).path).toBe('/results/0/throughput/ci95/1');
     expect(refusal(mutate(['idle', 'other', 'reason'], 5)).message).toBe(`${SOURCE}: at /idle/other/reason: must be string`);
     expect(refusal(mutate(['results', 0, 'engine'], 5)).message).toBe(`${SOURCE}: at /results/0/engine: must be string or null`);
-    expect(refusal(mutate(['config', 'preset'], 'slow')).message).toBe(`${SOURCE}: at /config/preset: must be one of "quick", "standard", "full"`);
+    expect(refusal(mutate(['config', 'preset'], 'slow')).message).toBe(`${SOURCE}: at /config/preset: must be one of "quick", "standard", "full", "external"`);
     const noHost = reportJson() as Record<string, Json>;
     delete noHost.host;
     expect(refusal(JSON.stringify(noHost)).message).toBe(`${SOURCE}: at /host: is required but missing`);

@@ -9,5 +9,6 @@ import { compareCommand } from './compare.js';
 import { keygenCommand } from './keygen.js';
 import { signCommand } from './sign.js';
 import { verifyCommand } from './verify.js';
+import { measureCommand } from './measure.js';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand, serveCommand, reportCommand, compareCommand, keygenCommand, signCommand, verifyCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, devicesCommand, probesCommand, serveCommand, reportCommand, compareCommand, keygenCommand, signCommand, verifyCommand, measureCommand];
