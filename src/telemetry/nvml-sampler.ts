@@ -4,13 +4,15 @@
  * instantaneous and 1 s averaged power (each labelled by what it is on the
  * GPU's architecture: nvml-power.ts), utilisation, temperature, SM and memory
  * clocks, throttle reasons (all 64 bits), memory and performance state. Each
- * GPU's readings carry the time of its own read.
+ * GPU's readings carry the time of its own read. Each quantity is read on its
+ * own: a failing call costs only what it provides, and is the GPU's health
+ * (nvml-health-monitor.ts).
  */
 import { monotonicNs } from '../core/clock.js';
-import { describeError } from '../core/errors.js';
 import { normalisePci, type TelemetryDevice } from './devices.js';
 import { CLOCK, FIELD, Nvml, THROTTLE_REASONS } from './nvml.js';
 import { NVML_POWER_ACCURACY, powerSensors, powerSources, powerUsageKind, type PowerSources } from './nvml-power.js';
+import { NvmlHealthMonitor } from './nvml-health-monitor.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 
@@ -41,6 +43,7 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
   }
   const driver = nvml.driverVersion();
   const gpus: Gpu[] = [];
+  const health = new NvmlHealthMonitor(nvml);
   const devices: TelemetryDevice[] = [];
   const sensors: SensorInfo[] = [];
   const missing: MissingSensor[] = [];
@@ -64,6 +67,7 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     const power = powerSources({ instant: Boolean(fInstant), average: Boolean(fAverage) }, nvml.powerWatts(handle) !== null, kind);
     const gpu: Gpu = { handle, id, energy, power, lastEnergy: null, energyOffset: 0 };
     gpus.push(gpu);
+    health.add(id, handle);
     const base = { sampler: 'nvml', device: id };
     const observed = arch && PART_TIME_ARCHS.includes(arch) ? { observedFraction: 0.25 } : {};
     if (energy) {
@@ -91,36 +95,32 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
   }
 
   const readGpu = (g: Gpu, out: Sample[]): void => {
+    const read = <T>(sensor: string, fn: () => T): T | null => health.attempt(g.id, sensor, fn);
     // This GPU's own read time: the middle of its power and energy read (another GPU's reads take their own time).
     const before = monotonicNs();
-    const f = nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
+    const f = read('power and energy fields', () => nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]));
     const t = Math.round((before + monotonicNs()) / 2);
     const push = (quantity: Sample['quantity'], value: number | null, component?: string): void => {
       if (value !== null && Number.isFinite(value)) out.push(component ? { t, device: g.id, quantity, component, value } : { t, device: g.id, quantity, value });
     };
-    let joules = g.energy === 'field' && f[0]!.ok ? f[0]!.value / 1000 : g.energy === 'call' ? nvml.energyJoules(g.handle) : null;
-    if (joules !== null) {
-      // The counter only resets when the driver reloads; keep the series monotonic if it does.
-      if (g.lastEnergy !== null && joules < g.lastEnergy) g.energyOffset += g.lastEnergy - joules;
-      g.lastEnergy = joules;
-      joules += g.energyOffset;
-    }
-    push('energy', joules);
+    const field = (i: number): number | null => (f?.[i]?.ok ? f[i]!.value / 1000 : null);
+    push('energy', counterJoules(g, g.energy === 'field' ? field(0) : g.energy === 'call' ? read('energy', () => nvml.energyJoules(g.handle)) : null));
     const { instant, average } = g.power;
-    if (instant) push('power', instant === 'call' ? nvml.powerWatts(g.handle) : f[1]!.ok ? f[1]!.value / 1000 : null);
-    if (average) push('power', average === 'call' ? nvml.powerWatts(g.handle) : f[2]!.ok ? f[2]!.value / 1000 : null, instant ? 'average-1s' : undefined);
-    const u = nvml.utilization(g.handle);
+    const usage = (): number | null => read('power', () => nvml.powerWatts(g.handle));
+    if (instant) push('power', instant === 'call' ? usage() : field(1));
+    if (average) push('power', average === 'call' ? usage() : field(2), instant ? 'average-1s' : undefined);
+    const u = read('utilization', () => nvml.utilization(g.handle));
     push('utilization', u?.gpu ?? null);
     push('utilization', u?.memory ?? null, 'memory');
-    push('temperature', nvml.temperature(g.handle));
-    push('clock', nvml.clock(g.handle, CLOCK.SM));
-    push('clock', nvml.clock(g.handle, CLOCK.MEM), 'memory');
-    const reasons = nvml.throttleReasons(g.handle);
+    push('temperature', read('temperature', () => nvml.temperature(g.handle)));
+    push('clock', read('clock', () => nvml.clock(g.handle, CLOCK.SM)));
+    push('clock', read('memory clock', () => nvml.clock(g.handle, CLOCK.MEM)), 'memory');
+    const reasons = read('throttle reasons', () => nvml.throttleReasons(g.handle));
     if (reasons !== null) out.push({ t, device: g.id, quantity: 'throttle', value: Number(reasons), mask: reasons });
-    const m = nvml.memory(g.handle);
+    const m = read('memory', () => nvml.memory(g.handle));
     push('memory.used', m?.used ?? null);
     push('memory.total', m?.total ?? null);
-    push('pstate', nvml.pstate(g.handle));
+    push('pstate', read('performance state', () => nvml.pstate(g.handle)));
   };
 
   return {
@@ -128,20 +128,32 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     devices,
     sensors,
     missing,
-    notes: [`NVML ${driver} (${nvml.path}): ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`],
+    notes: [`NVML ${driver} (${nvml.path}): ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`, ...health.notes],
     periodSeconds: options.gpuPeriodSeconds ?? NVML_DEFAULT_PERIOD_SECONDS,
     counter: true,
     read(): Sample[] {
       const out: Sample[] = [];
+      health.begin();
       for (const g of gpus) {
-        try {
-          readGpu(g, out);
-        } catch (err) {
-          throw new Error(`${g.id}: ${describeError(err)}`, { cause: err });
-        }
+        readGpu(g, out);
+        health.readCounters(g.id, Date.now());
+        health.commit(g.id);
       }
+      health.pollEvents();
       return out;
     },
-    close: () => nvml.close(),
+    health: () => health.report(),
+    close: () => {
+      health.close();
+      nvml.close();
+    },
   };
+}
+
+/** Joules from the energy counter, kept monotonic: the counter only resets when the driver reloads. */
+function counterJoules(g: Gpu, joules: number | null): number | null {
+  if (joules === null) return null;
+  if (g.lastEnergy !== null && joules < g.lastEnergy) g.energyOffset += g.lastEnergy - joules;
+  g.lastEnergy = joules;
+  return joules + g.energyOffset;
 }
