@@ -9,6 +9,7 @@
  * (nvml-health-monitor.ts).
  */
 import { monotonicNs } from '../core/clock.js';
+import { describeError } from '../core/errors.js';
 import { normalisePci, type TelemetryDevice } from './devices.js';
 import { CLOCK, FIELD, Nvml, THROTTLE_REASONS } from './nvml.js';
 import { NVML_POWER_ACCURACY, powerSensors, powerSources, powerUsageKind, type PowerSources } from './nvml-power.js';
@@ -47,51 +48,16 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
   const devices: TelemetryDevice[] = [];
   const sensors: SensorInfo[] = [];
   const missing: MissingSensor[] = [];
+  const notes: string[] = [];
   for (let i = 0; i < nvml.count(); i++) {
-    const handle = nvml.handle(i);
-    const pci = normalisePci(nvml.pciBusId(handle));
-    const id = `nvidia:${pci ?? i}`;
-    const name = nvml.name(handle);
-    const arch = nvml.architecture(handle);
-    devices.push({
-      id,
-      vendor: 'nvidia',
-      name,
-      pciBusId: pci,
-      identity: { index: i, uuid: nvml.uuid(handle), driverVersion: driver, architecture: arch, powerLimitWatts: nvml.powerLimitWatts(handle) },
-    });
-    const fields = nvml.fields(handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
-    const [fEnergy, fInstant, fAverage] = fields.map((f) => f.ok);
-    const energy = fEnergy ? 'field' : nvml.energyJoules(handle) !== null ? 'call' : null;
-    const kind = powerUsageKind(arch, name, nvml.pciDeviceId(handle));
-    const power = powerSources({ instant: Boolean(fInstant), average: Boolean(fAverage) }, nvml.powerWatts(handle) !== null, kind);
-    const gpu: Gpu = { handle, id, energy, power, lastEnergy: null, energyOffset: 0 };
-    gpus.push(gpu);
-    health.add(id, handle);
-    const base = { sampler: 'nvml', device: id };
-    const observed = arch && PART_TIME_ARCHS.includes(arch) ? { observedFraction: 0.25 } : {};
-    if (energy) {
-      sensors.push({
-        ...base,
-        quantity: 'energy',
-        unit: 'J',
-        description: 'NVML total energy counter (mJ since the driver loaded)',
-        accuracy: NVML_POWER_ACCURACY,
-        resolution: 1e-3,
-        updateIntervalSeconds: 0.1,
-        ...observed,
-        // Windows shorter than ~5 s give noisy energy on part-time-sampled sensors (SC'24; ML.ENERGY).
-        minWindowSeconds: 5,
-      });
-    } else missing.push({ ...base, quantity: 'energy', reason: 'NVML has no energy counter for this GPU (before Volta)' });
-    sensors.push(...powerSensors(base, power, kind, observed));
-    if (!power.instant && !power.average) missing.push({ ...base, quantity: 'power', reason: 'NVML reports no power reading for this GPU' });
-    sensors.push({ ...base, quantity: 'utilization', unit: 'ratio', description: 'GPU busy share (and memory controller busy share as component "memory")' });
-    sensors.push({ ...base, quantity: 'temperature', unit: '°C', description: 'GPU core temperature' });
-    sensors.push({ ...base, quantity: 'clock', unit: 'Hz', description: 'SM clock (and memory clock as component "memory")' });
-    sensors.push({ ...base, quantity: 'throttle', unit: 'flags', description: 'clock-event (throttle) reasons', flags: THROTTLE_REASONS });
-    sensors.push({ ...base, quantity: 'memory.used', unit: 'byte', description: 'device memory in use' });
-    sensors.push({ ...base, quantity: 'pstate', unit: 'state', description: 'performance state (P0 fastest)' });
+    try {
+      const gpu = describeGpu(nvml, i, driver, { devices, sensors, missing });
+      gpus.push(gpu);
+      health.add(gpu.id, gpu.handle);
+    } catch (err) {
+      // A GPU that cannot even be described (lost before the start) leaves the others sampled.
+      notes.push(`NVML GPU ${i} left out: ${describeError(err)}`);
+    }
   }
 
   const readGpu = (g: Gpu, out: Sample[]): void => {
@@ -128,7 +94,7 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     devices,
     sensors,
     missing,
-    notes: [`NVML ${driver} (${nvml.path}): ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`, ...health.notes],
+    notes: [`NVML ${driver} (${nvml.path}): ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`, ...notes, ...health.notes],
     periodSeconds: options.gpuPeriodSeconds ?? NVML_DEFAULT_PERIOD_SECONDS,
     counter: true,
     read(): Sample[] {
@@ -148,6 +114,49 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
       nvml.close();
     },
   };
+}
+
+/** Identity, power sources and sensors of GPU i, added to `into`; throws when NVML cannot describe it. */
+function describeGpu(nvml: Nvml, i: number, driver: string, into: { devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[] }): Gpu {
+  const { devices, sensors, missing } = into;
+  const handle = nvml.handle(i);
+  const pci = normalisePci(nvml.pciBusId(handle));
+  const id = `nvidia:${pci ?? i}`;
+  const name = nvml.name(handle);
+  const arch = nvml.architecture(handle);
+  const identity = { index: i, uuid: nvml.uuid(handle), driverVersion: driver, architecture: arch, powerLimitWatts: nvml.powerLimitWatts(handle) };
+  const fields = nvml.fields(handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]);
+  const [fEnergy, fInstant, fAverage] = fields.map((f) => f.ok);
+  const energy = fEnergy ? 'field' : nvml.energyJoules(handle) !== null ? 'call' : null;
+  const kind = powerUsageKind(arch, name, nvml.pciDeviceId(handle));
+  const power = powerSources({ instant: Boolean(fInstant), average: Boolean(fAverage) }, nvml.powerWatts(handle) !== null, kind);
+  // Every call that can fail is behind: the GPU is described whole or not at all.
+  devices.push({ id, vendor: 'nvidia', name, pciBusId: pci, identity });
+  const base = { sampler: 'nvml', device: id };
+  const observed = arch && PART_TIME_ARCHS.includes(arch) ? { observedFraction: 0.25 } : {};
+  if (energy) {
+    sensors.push({
+      ...base,
+      quantity: 'energy',
+      unit: 'J',
+      description: 'NVML total energy counter (mJ since the driver loaded)',
+      accuracy: NVML_POWER_ACCURACY,
+      resolution: 1e-3,
+      updateIntervalSeconds: 0.1,
+      ...observed,
+      // Windows shorter than ~5 s give noisy energy on part-time-sampled sensors (SC'24; ML.ENERGY).
+      minWindowSeconds: 5,
+    });
+  } else missing.push({ ...base, quantity: 'energy', reason: 'NVML has no energy counter for this GPU (before Volta)' });
+  sensors.push(...powerSensors(base, power, kind, observed));
+  if (!power.instant && !power.average) missing.push({ ...base, quantity: 'power', reason: 'NVML reports no power reading for this GPU' });
+  sensors.push({ ...base, quantity: 'utilization', unit: 'ratio', description: 'GPU busy share (and memory controller busy share as component "memory")' });
+  sensors.push({ ...base, quantity: 'temperature', unit: '°C', description: 'GPU core temperature' });
+  sensors.push({ ...base, quantity: 'clock', unit: 'Hz', description: 'SM clock (and memory clock as component "memory")' });
+  sensors.push({ ...base, quantity: 'throttle', unit: 'flags', description: 'clock-event (throttle) reasons', flags: THROTTLE_REASONS });
+  sensors.push({ ...base, quantity: 'memory.used', unit: 'byte', description: 'device memory in use' });
+  sensors.push({ ...base, quantity: 'pstate', unit: 'state', description: 'performance state (P0 fastest)' });
+  return { handle, id, energy, power, lastEnergy: null, energyOffset: 0 };
 }
 
 /** Joules from the energy counter, kept monotonic: the counter only resets when the driver reloads. */

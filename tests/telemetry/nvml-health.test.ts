@@ -108,4 +108,12 @@ describe('NVML device health', () => {
     expect(gpu1.reason).toContain('NVML_ERROR_15 (15): GPU is lost');
     expect(gpu1.ecc).toBeUndefined();
   });
+
+  it('leaves out a GPU lost before the start, with a note, and samples the others', async (ctx) => {
+    requireComponent(ctx, fake !== '', 'a C compiler (gcc) for the fake NVML');
+    const s = await sampler({ FAKE_NVML_FAULTS: 'nvmlDeviceGetName 15 1' });
+    expect(s.devices.map((d) => d.id)).toEqual([GPU0]);
+    expect(s.notes).toContain('NVML GPU 1 left out: NVML: nvmlDeviceGetName failed: NVML_ERROR_15 (15): GPU is lost');
+    expect(quantities(await s.read(), GPU0)).toContain('temperature');
+  });
 });
