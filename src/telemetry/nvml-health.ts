@@ -34,9 +34,11 @@ const DECLS = {
 
 type Fn = (...args: unknown[]) => number;
 
-/** A critical Xid event: the device's handle address and the Xid code. */
+/** A critical Xid event. */
 export interface XidEvent {
+  /** The address of the device's handle (nvmlDevice_t), to match it to a GPU. */
   handle: bigint;
+  /** The Xid code (999: unknown, per nvml.h). */
   xid: number;
 }
 

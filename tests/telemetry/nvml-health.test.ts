@@ -116,4 +116,14 @@ describe('NVML device health', () => {
     expect(s.notes).toContain('NVML GPU 1 left out: NVML: nvmlDeviceGetName failed: NVML_ERROR_15 (15): GPU is lost');
     expect(quantities(await s.read(), GPU0)).toContain('temperature');
   });
+
+  it('counts a failing event wait (GPU_IS_LOST) as the read’s error, on no one GPU (the event set spans them)', async (ctx) => {
+    requireComponent(ctx, fake !== '', 'a C compiler (gcc) for the fake NVML');
+    const s = await sampler({ FAKE_NVML_FAULTS: 'nvmlEventSetWait_v2 15' });
+    const samples = await s.read();
+    const h = s.health!();
+    expect(h.readError).toBe('Xid events: nvmlEventSetWait_v2 failed: NVML_ERROR_15 (15): GPU is lost');
+    expect(h.devices.map((d) => d.state)).toEqual(['ok', 'ok']);
+    expect(quantities(samples, GPU1)).toContain('power');
+  });
 });
