@@ -60,35 +60,6 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
     }
   }
 
-  const readGpu = (g: Gpu, out: Sample[]): void => {
-    const read = <T>(sensor: string, fn: () => T): T | null => health.attempt(g.id, sensor, fn);
-    // This GPU's own read time: the middle of its power and energy read (another GPU's reads take their own time).
-    const before = monotonicNs();
-    const f = read('power and energy fields', () => nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]));
-    const t = Math.round((before + monotonicNs()) / 2);
-    const push = (quantity: Sample['quantity'], value: number | null, component?: string): void => {
-      if (value !== null && Number.isFinite(value)) out.push(component ? { t, device: g.id, quantity, component, value } : { t, device: g.id, quantity, value });
-    };
-    const field = (i: number): number | null => (f?.[i]?.ok ? f[i]!.value / 1000 : null);
-    push('energy', counterJoules(g, g.energy === 'field' ? field(0) : g.energy === 'call' ? read('energy', () => nvml.energyJoules(g.handle)) : null));
-    const { instant, average } = g.power;
-    const usage = (): number | null => read('power', () => nvml.powerWatts(g.handle));
-    if (instant) push('power', instant === 'call' ? usage() : field(1));
-    if (average) push('power', average === 'call' ? usage() : field(2), instant ? 'average-1s' : undefined);
-    const u = read('utilization', () => nvml.utilization(g.handle));
-    push('utilization', u?.gpu ?? null);
-    push('utilization', u?.memory ?? null, 'memory');
-    push('temperature', read('temperature', () => nvml.temperature(g.handle)));
-    push('clock', read('clock', () => nvml.clock(g.handle, CLOCK.SM)));
-    push('clock', read('memory clock', () => nvml.clock(g.handle, CLOCK.MEM)), 'memory');
-    const reasons = read('throttle reasons', () => nvml.throttleReasons(g.handle));
-    if (reasons !== null) out.push({ t, device: g.id, quantity: 'throttle', value: Number(reasons), mask: reasons });
-    const m = read('memory', () => nvml.memory(g.handle));
-    push('memory.used', m?.used ?? null);
-    push('memory.total', m?.total ?? null);
-    push('pstate', read('performance state', () => nvml.pstate(g.handle)));
-  };
-
   return {
     id: 'nvml',
     devices,
@@ -101,7 +72,7 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
       const out: Sample[] = [];
       health.begin();
       for (const g of gpus) {
-        readGpu(g, out);
+        readGpu(nvml, health, g, out);
         health.readCounters(g.id, Date.now());
         health.commit(g.id);
       }
@@ -114,6 +85,36 @@ export async function createNvmlSampler(options: SamplerOptions): Promise<Sample
       nvml.close();
     },
   };
+}
+
+/** One GPU's readings, each quantity by its own call through the health monitor (a failing call costs only its quantities). */
+function readGpu(nvml: Nvml, health: NvmlHealthMonitor, g: Gpu, out: Sample[]): void {
+  const read = <T>(sensor: string, fn: () => T): T | null => health.attempt(g.id, sensor, fn);
+  // This GPU's own read time: the middle of its power and energy read (another GPU's reads take their own time).
+  const before = monotonicNs();
+  const f = read('power and energy fields', () => nvml.fields(g.handle, [FIELD.TOTAL_ENERGY_CONSUMPTION, FIELD.POWER_INSTANT, FIELD.POWER_AVERAGE]));
+  const t = Math.round((before + monotonicNs()) / 2);
+  const push = (quantity: Sample['quantity'], value: number | null, component?: string): void => {
+    if (value !== null && Number.isFinite(value)) out.push(component ? { t, device: g.id, quantity, component, value } : { t, device: g.id, quantity, value });
+  };
+  const field = (i: number): number | null => (f?.[i]?.ok ? f[i]!.value / 1000 : null);
+  push('energy', counterJoules(g, g.energy === 'field' ? field(0) : g.energy === 'call' ? read('energy', () => nvml.energyJoules(g.handle)) : null));
+  const { instant, average } = g.power;
+  const usage = (): number | null => read('power', () => nvml.powerWatts(g.handle));
+  if (instant) push('power', instant === 'call' ? usage() : field(1));
+  if (average) push('power', average === 'call' ? usage() : field(2), instant ? 'average-1s' : undefined);
+  const u = read('utilization', () => nvml.utilization(g.handle));
+  push('utilization', u?.gpu ?? null);
+  push('utilization', u?.memory ?? null, 'memory');
+  push('temperature', read('temperature', () => nvml.temperature(g.handle)));
+  push('clock', read('clock', () => nvml.clock(g.handle, CLOCK.SM)));
+  push('clock', read('memory clock', () => nvml.clock(g.handle, CLOCK.MEM)), 'memory');
+  const reasons = read('throttle reasons', () => nvml.throttleReasons(g.handle));
+  if (reasons !== null) out.push({ t, device: g.id, quantity: 'throttle', value: Number(reasons), mask: reasons });
+  const m = read('memory', () => nvml.memory(g.handle));
+  push('memory.used', m?.used ?? null);
+  push('memory.total', m?.total ?? null);
+  push('pstate', read('performance state', () => nvml.pstate(g.handle)));
 }
 
 /** Identity, power sources and sensors of GPU i, added to `into`; throws when NVML cannot describe it. */
