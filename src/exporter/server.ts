@@ -16,6 +16,7 @@ import { HOST_CPU_DEVICE } from '../measure/suite.js';
 import { toolInfo } from '../report/provenance.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
 import { Telemetry } from '../telemetry/service.js';
+import { describeHealthChange } from '../telemetry/health.js';
 import { buildInfoFamily } from './build-info.js';
 import { family, type Family } from './family.js';
 import { BusyError, Measurements } from './measurements.js';
@@ -51,6 +52,8 @@ export interface ExporterOptions {
   seed: number;
   gpuSampleHz?: number;
   powercapRoot?: string;
+  /** Where a device's health changes are logged, one line each (serve: stderr). */
+  log?: (line: string) => void;
 }
 
 /** Samples kept beyond twice the longest measurement, seconds: the idle baseline before it and slack. */
@@ -107,6 +110,8 @@ export class Exporter {
         ...(o.powercapRoot ? { powercapRoot: o.powercapRoot } : {}),
       },
     });
+    const log = o.log;
+    if (log) this.telemetry.onHealthChange((c) => log(describeHealthChange(c)));
     this.measurements = new Measurements(this.telemetry, this.latest, { allProbes: o.probes, ...(o.threads ? { threads: o.threads } : {}), seed: o.seed });
     this.exposition = new Exposition(() => this.families());
     this.scrapeCache = new ScrapeCache(

@@ -8,6 +8,7 @@ import { matchTelemetryDevice } from '../telemetry/devices.js';
 import type { Telemetry } from '../telemetry/service.js';
 import type { Quantity } from '../telemetry/types.js';
 import { family, labels, type Family, type Sample } from './family.js';
+import { healthFamilies } from './health-metrics.js';
 
 /** Readings older than this are stale and left out (ten periods of the slowest sampler, 0.5 s). */
 const STALE_NS = 5e9;
@@ -79,5 +80,6 @@ export function telemetryFamilies(telemetry: Telemetry, computeDevices: readonly
       }),
     ),
   );
+  families.push(...healthFamilies(telemetry));
   return families;
 }

@@ -11,6 +11,7 @@ import { Rng } from '../core/random.js';
 import { DEFAULT_SAMPLERS } from '../telemetry/index.js';
 import { matchTelemetryDevice, type TelemetryDevice, type TelemetryMatch } from '../telemetry/devices.js';
 import { Telemetry } from '../telemetry/service.js';
+import { healthNotes } from '../telemetry/health.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import { availableMemory } from '../core/memory.js';
@@ -337,6 +338,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
   opts.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const unopened = await openSessions(devices, opts, sessions);
+    const startedMs = Date.now();
     telemetry = await startTelemetry(opts);
     const tel = telemetry;
     const matches = new Map(sessions.map((s) => [s.device.id, explainMatch(matchTelemetryDevice(s.device, tel.devices, HOST_CPU_DEVICE), tel.notes)]));
@@ -367,7 +369,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       sensors: tel.sensors,
       missing: tel.missing,
       telemetryDevices: tel.devices,
-      telemetryNotes: tel.notes,
+      telemetryNotes: [...tel.notes, ...healthNotes(tel.healthChanges, startedMs)],
       samplerStats: tel.stats,
       preset,
       criterion,

@@ -6,7 +6,7 @@
  * NVML's own message (nvmlErrorString).
  */
 import { VendorError } from '../core/errors.js';
-import { cString, DRIVER_DIRS, firstFunction, loadLibrary, optionalFunction, type NativeFunction } from '../core/native.js';
+import { cString, DRIVER_DIRS, firstFunction, loadLibrary, optionalFunction, type LibraryHandle, type NativeFunction } from '../core/native.js';
 
 export const NVML_SUCCESS = 0;
 export const NVML_ERROR_NOT_SUPPORTED = 3;
@@ -89,6 +89,7 @@ export class Nvml {
     private readonly fn: Bound,
     private readonly reasons: NativeFunction | null,
     private readonly arch: NativeFunction | null,
+    private readonly lib: LibraryHandle,
   ) {}
 
   /** Loads and initialises NVML; says why not when it cannot. */
@@ -109,7 +110,7 @@ export class Nvml {
       'int nvmlDeviceGetCurrentClocksThrottleReasons(void *device, _Out_ uint64_t *reasons)',
     );
     const arch = optionalFunction(loaded.lib, 'int nvmlDeviceGetArchitecture(void *device, _Out_ unsigned int *arch)');
-    const nvml = new Nvml(loaded.path, fn as Bound, reasons, arch);
+    const nvml = new Nvml(loaded.path, fn as Bound, reasons, arch, loaded.lib);
     try {
       nvml.call('nvmlInit', 'init');
     } catch (err) {
@@ -130,7 +131,16 @@ export class Nvml {
 
   /** Calls; returns false (instead of throwing) for "not supported" on this device. */
   private tryCall(what: string, name: keyof typeof DECLS, ...args: unknown[]): boolean {
-    const code = (this.fn[name] as Fn)(...args);
+    return this.check(what, (this.fn[name] as Fn)(...args));
+  }
+
+  /** Binds a function this NVML may lack (for bindings in their own files: nvml-health.ts); null where it has none. */
+  optional(decl: string): NativeFunction | null {
+    return optionalFunction(this.lib, decl);
+  }
+
+  /** A call's return code: true for success, false for "not supported", else a VendorError with NVML's message. */
+  check(what: string, code: number): boolean {
     if (code === NVML_SUCCESS) return true;
     if (code === NVML_ERROR_NOT_SUPPORTED) return false;
     throw new VendorError('NVML', what, code, `NVML_ERROR_${code}`, this.message(code));
@@ -241,7 +251,7 @@ export class Nvml {
   throttleReasons(device: unknown): bigint | null {
     if (!this.reasons) return null;
     const r: Array<number | bigint> = [0];
-    return (this.reasons as Fn)(device, r) === NVML_SUCCESS ? BigInt(r[0]!) : null;
+    return this.check('nvmlDeviceGetCurrentClocksEventReasons', (this.reasons as Fn)(device, r)) ? BigInt(r[0]!) : null;
   }
 
   memory(device: unknown): { total: number; used: number } | null {

@@ -2,6 +2,7 @@
 import type { SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { DeviceHealth, HealthChange } from './health.js';
 
 /** Per-sampler bookkeeping: how much the sampling itself costs, and how often it failed. */
 export interface SamplerStats {
@@ -22,6 +23,12 @@ export type ToTelemetry =
 
 export type FromTelemetry =
   | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
-  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[] }
+  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[]; health?: HealthBatch }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };
+
+/** Health of the devices whose samplers track it: each device now, and the changes since the last batch. */
+export interface HealthBatch {
+  devices: DeviceHealth[];
+  changes: HealthChange[];
+}

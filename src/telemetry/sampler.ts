@@ -4,6 +4,7 @@
  */
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { SamplerHealth } from './health.js';
 
 export interface Sampler {
   readonly id: string;
@@ -20,6 +21,8 @@ export interface Sampler {
   /** True for accumulating counters, which are also read on demand at window edges. */
   readonly counter: boolean;
   read(): Sample[] | Promise<Sample[]>;
+  /** For a sampler that tracks its devices' health: the state after the last read (health.ts). */
+  health?(): SamplerHealth;
   close?(): void | Promise<void>;
 }
 

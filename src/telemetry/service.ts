@@ -7,9 +7,13 @@ import { Worker } from 'node:worker_threads';
 import { requireBuilt, workerScript } from '../core/paths.js';
 import { SampleStore } from './store.js';
 import type { SamplerOptions } from './sampler.js';
-import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
+import type { FromTelemetry, HealthBatch, SamplerStats, ToTelemetry } from './protocol.js';
+import type { DeviceHealth, HealthChange } from './health.js';
 import type { MissingSensor, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+
+/** Health changes kept for reports: a flapping device over a long exporter life must not grow memory without bound. */
+const MAX_HEALTH_CHANGES = 1000;
 
 export interface TelemetryOptions {
   /** Sampler names (src/telemetry/index.ts). */
@@ -28,6 +32,11 @@ export class Telemetry {
   /** What the samplers said about themselves (libraries found, or why a sampler has nothing). */
   notes: string[] = [];
   stats: SamplerStats[] = [];
+  /** Health of the devices whose samplers track it (NVML's GPUs), as of the last batch. */
+  health: DeviceHealth[] = [];
+  /** Changes of health since telemetry started, oldest first (the newest MAX_HEALTH_CHANGES). */
+  readonly healthChanges: HealthChange[] = [];
+  private readonly healthListeners: Array<(change: HealthChange) => void> = [];
   private nextId = 1;
   private readonly flushes = new Map<number, () => void>();
   private stopped: (() => void) | null = null;
@@ -108,12 +117,27 @@ export class Telemetry {
     if (msg.type === 'samples') {
       this.store.add(msg.samples);
       this.stats = msg.stats;
+      if (msg.health) this.takeHealth(msg.health);
     }
     else if (msg.type === 'flushed') {
       this.stats = msg.stats;
       this.flushes.get(msg.id)?.();
       this.flushes.delete(msg.id);
     } else if (msg.type === 'stopped') this.stopped?.();
+  }
+
+  /** Calls `listener` with every later change of a device's health (state, or which reads fail and why). */
+  onHealthChange(listener: (change: HealthChange) => void): void {
+    this.healthListeners.push(listener);
+  }
+
+  private takeHealth(batch: HealthBatch): void {
+    this.health = batch.devices;
+    for (const c of batch.changes) {
+      this.healthChanges.push(c);
+      for (const listener of this.healthListeners) listener(c);
+    }
+    if (this.healthChanges.length > MAX_HEALTH_CHANGES) this.healthChanges.splice(0, this.healthChanges.length - MAX_HEALTH_CHANGES);
   }
 
   private releaseAll(): void {

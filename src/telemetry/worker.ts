@@ -10,6 +10,7 @@ import type { Sampler } from './sampler.js';
 import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { DeviceHealth, HealthChange } from './health.js';
 
 if (!parentPort) throw new Error('telemetry worker: must run as a worker thread');
 const port = parentPort;
@@ -22,6 +23,8 @@ const stats = new Map<string, SamplerStats>();
 const timers: NodeJS.Timeout[] = [];
 const inFlight = new Set<string>();
 let pending: Sample[] = [];
+const health = new Map<string, DeviceHealth>();
+let healthChanges: HealthChange[] = [];
 const started = performance.now();
 
 function post(msg: FromTelemetry): void {
@@ -37,6 +40,7 @@ async function readOne(s: Sampler): Promise<void> {
     const samples = await s.read();
     for (const x of samples) pending.push(x);
     st.reads++;
+    takeHealth(s, st);
   } catch (err) {
     st.errors++;
     st.lastError = describeError(err);
@@ -46,10 +50,23 @@ async function readOne(s: Sampler): Promise<void> {
   }
 }
 
+/** A health-tracking sampler's report: its devices' health kept, its changes queued, its failed calls counted as an error of the read. */
+function takeHealth(s: Sampler, st: SamplerStats): void {
+  const h = s.health?.();
+  if (!h) return;
+  for (const d of h.devices) health.set(d.device, d);
+  healthChanges.push(...h.changes);
+  if (h.readError) {
+    st.errors++;
+    st.lastError = h.readError;
+  }
+}
+
 function sendPending(): void {
   // Every batch carries the samplers' counters, so a long-running exporter sees them without flushes.
-  post({ type: 'samples', samples: pending, stats: snapshot() });
+  post({ type: 'samples', samples: pending, stats: snapshot(), ...(health.size ? { health: { devices: [...health.values()], changes: healthChanges } } : {}) });
   pending = [];
+  healthChanges = [];
 }
 
 function snapshot(): SamplerStats[] {

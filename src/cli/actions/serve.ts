@@ -69,6 +69,7 @@ export async function run(given: ServeArgs, ctx: CommandContext): Promise<number
     seed: args.seed,
     ...(args.sampleHz ? { gpuSampleHz: args.sampleHz } : {}),
     ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
+    log: (line) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
   ctx.stderr.write(`flopmeter exporter on ${exporter.url} (/metrics${args.enableProbeEndpoint ? ', /probe' : ''}); Ctrl-C stops it\n`);
   await new Promise<void>((resolve) => {

@@ -46,7 +46,7 @@ export const serveCommand: CommandSpec = {
       .option('threads', { type: 'number', describe: 'CPU worker threads for measurements' })
       .option('seed', { type: 'number', describe: 'Seed of the probes’ inputs [default: 42]' })
       .option('sample-hz', { type: 'number', describe: 'Sampling rate of GPU sensors, Hz [default: 20 for NVML]' })
-      .epilogue('Every option can also be set by an environment variable: --probe-timeout by FLOPMETER_PROBE_TIMEOUT, and so on. The command line wins.')
+      .epilogue('Every option can also be set by an environment variable: --probe-timeout by FLOPMETER_PROBE_TIMEOUT, and so on. The command line wins. A device’s health changes (a read failing, a GPU lost, a recovery) are logged on stderr, one line each.')
       .example('$0 serve', 'telemetry on 127.0.0.1:9877/metrics')
       .example('$0 serve --listen :9877 --schedule "stream,gemm every 15m"', 'every interface, with probe results every 15 minutes')
       .example('FLOPMETER_ENABLE_PROBE_ENDPOINT=true $0 serve', 'options from the environment'),
