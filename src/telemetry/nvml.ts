@@ -6,7 +6,7 @@
  * NVML's own message (nvmlErrorString).
  */
 import { VendorError } from '../core/errors.js';
-import { cString, DRIVER_DIRS, firstFunction, loadLibrary, optionalFunction, type NativeFunction } from '../core/native.js';
+import { cString, DRIVER_DIRS, firstFunction, loadLibrary, optionalFunction, type LibraryHandle, type NativeFunction } from '../core/native.js';
 
 export const NVML_SUCCESS = 0;
 export const NVML_ERROR_NOT_SUPPORTED = 3;
@@ -86,6 +86,8 @@ export interface FieldReading {
 export class Nvml {
   private constructor(
     readonly path: string,
+    /** The loaded library, for bindings kept in their own files (nvml-processes.ts). */
+    readonly lib: LibraryHandle,
     private readonly fn: Bound,
     private readonly reasons: NativeFunction | null,
     private readonly arch: NativeFunction | null,
@@ -109,7 +111,7 @@ export class Nvml {
       'int nvmlDeviceGetCurrentClocksThrottleReasons(void *device, _Out_ uint64_t *reasons)',
     );
     const arch = optionalFunction(loaded.lib, 'int nvmlDeviceGetArchitecture(void *device, _Out_ unsigned int *arch)');
-    const nvml = new Nvml(loaded.path, fn as Bound, reasons, arch);
+    const nvml = new Nvml(loaded.path, loaded.lib, fn as Bound, reasons, arch);
     try {
       nvml.call('nvmlInit', 'init');
     } catch (err) {

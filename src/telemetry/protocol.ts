@@ -2,6 +2,7 @@
 import type { SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { ProcessAccountingSnapshot } from './process-accounting.js';
 
 /** Per-sampler bookkeeping: how much the sampling itself costs, and how often it failed. */
 export interface SamplerStats {
@@ -18,10 +19,11 @@ export interface SamplerStats {
 export type ToTelemetry =
   | { type: 'init'; samplers: string[]; options: SamplerOptions }
   | { type: 'flush'; id: number }
+  | { type: 'idle'; device: string; watts: number | null }
   | { type: 'stop' };
 
 export type FromTelemetry =
   | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
-  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[] }
+  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[]; processes?: ProcessAccountingSnapshot }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };

@@ -10,6 +10,7 @@ import type { SamplerOptions } from './sampler.js';
 import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
 import type { MissingSensor, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { ProcessAccountingSnapshot } from './process-accounting.js';
 
 export interface TelemetryOptions {
   /** Sampler names (src/telemetry/index.ts). */
@@ -28,6 +29,8 @@ export class Telemetry {
   /** What the samplers said about themselves (libraries found, or why a sampler has nothing). */
   notes: string[] = [];
   stats: SamplerStats[] = [];
+  /** Energy per process (the worker's latest split); null where no device has an energy counter to split. */
+  processes: ProcessAccountingSnapshot | null = null;
   private nextId = 1;
   private readonly flushes = new Map<number, () => void>();
   private stopped: (() => void) | null = null;
@@ -88,6 +91,11 @@ export class Telemetry {
     });
   }
 
+  /** A device's measured idle power (W) for the energy-per-process split, preferred over the one it learns. */
+  setIdleBaseline(device: string, watts: number | null): void {
+    this.send({ type: 'idle', device, watts });
+  }
+
   async stop(): Promise<void> {
     if (!this.worker) return;
     if (!this.failure) {
@@ -108,6 +116,7 @@ export class Telemetry {
     if (msg.type === 'samples') {
       this.store.add(msg.samples);
       this.stats = msg.stats;
+      if (msg.processes) this.processes = msg.processes;
     }
     else if (msg.type === 'flushed') {
       this.stats = msg.stats;
