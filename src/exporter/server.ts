@@ -21,6 +21,7 @@ import { family, type Family } from './family.js';
 import { BusyError, Measurements } from './measurements.js';
 import { indexPage } from './page.js';
 import { parseProbeRequest } from './probe-request.js';
+import { processFamilies } from './process-metrics.js';
 import { Exposition, negotiate } from './registry.js';
 import { resultFamilies } from './result-metrics.js';
 import { LatestResults } from './results.js';
@@ -51,6 +52,8 @@ export interface ExporterOptions {
   seed: number;
   gpuSampleHz?: number;
   powercapRoot?: string;
+  /** How long an ended process keeps its energy series, seconds (default: PROCESS_GRACE_SECONDS). */
+  processGraceSeconds?: number;
 }
 
 /** Samples kept beyond twice the longest measurement, seconds: the idle baseline before it and slack. */
@@ -105,6 +108,7 @@ export class Exporter {
         cpuDevice: HOST_CPU_DEVICE,
         ...(o.gpuSampleHz ? { gpuPeriodSeconds: 1 / o.gpuSampleHz } : {}),
         ...(o.powercapRoot ? { powercapRoot: o.powercapRoot } : {}),
+        ...(o.processGraceSeconds !== undefined ? { processGraceSeconds: o.processGraceSeconds } : {}),
       },
     });
     this.measurements = new Measurements(this.telemetry, this.latest, { allProbes: o.probes, ...(o.threads ? { threads: o.threads } : {}), seed: o.seed });
@@ -172,6 +176,7 @@ export class Exporter {
     return [
       this.buildInfo,
       ...telemetryFamilies(this.telemetry, this.computeDevices, monotonicNs(), HOST_CPU_DEVICE),
+      ...processFamilies(this.telemetry.processes),
       ...resultFamilies(this.latest.list()),
       ...this.health(),
     ];

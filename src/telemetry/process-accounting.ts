@@ -8,23 +8,11 @@
  */
 import { monotonicNs } from '../core/clock.js';
 import { PROC_ROOT } from './procfs.js';
-import { ProcessLedger, type DeviceProcessEnergy } from './process-ledger.js';
+import { PROCESS_GRACE_SECONDS, ProcessLedger, type DeviceProcessEnergy } from './process-ledger.js';
 import { CpuActivity, GpuActivity, type ActivitySource } from './process-sources.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
 import type { Sample } from './types.js';
 
-/**
- * Once a second: NVML's per-process utilisation is sampled by the driver at
- * about 6 Hz and a listing of /proc costs a few milliseconds, so shorter
- * periods cost more than they resolve.
- */
-export const PROCESS_PERIOD_SECONDS = 1;
-/**
- * A process no reader reports any more (it ended, or used no CPU) keeps its
- * series for 2 minutes: two scrapes at the common 60 s interval see its final
- * total; past that, short-lived processes would pile up series.
- */
-export const PROCESS_GRACE_SECONDS = 120;
 
 /** What the worker sends with each batch. */
 export interface ProcessAccountingSnapshot {

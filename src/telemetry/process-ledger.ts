@@ -11,6 +11,19 @@
  */
 import type { ProcessIdentity } from './procfs.js';
 
+/**
+ * Once a second: NVML's per-process utilisation is sampled by the driver at
+ * about 6 Hz and a listing of /proc costs a few milliseconds, so shorter
+ * periods cost more than they resolve.
+ */
+export const PROCESS_PERIOD_SECONDS = 1;
+/**
+ * A process no reader reports any more (it ended, or used no CPU) keeps its
+ * series for 2 minutes: two scrapes at the common 60 s interval see its final
+ * total; past that, short-lived processes would pile up series.
+ */
+export const PROCESS_GRACE_SECONDS = 120;
+
 /** A process's activity over one accounting period. */
 export interface ProcessActivity {
   identity: ProcessIdentity;

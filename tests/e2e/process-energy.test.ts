@@ -1,0 +1,104 @@
+/**
+ * Energy per process end to end: a real `flopmeter serve` on the fake NVML
+ * (whose compute processes are real child processes of this test, with
+ * scripted SM utilisation) and a live RAPL fixture; the processes appear in
+ * /metrics with their shares, the shares (plus idle) add up to the device's
+ * energy, and a process that ends drops out after the grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCgroup } from '../../src/telemetry/procfs.js';
+import { fakePath, hasCompiler } from '../fixtures/fakes.js';
+import { liveRapl, removeDir, requireComponent, tempDir } from '../helpers.js';
+import { promtoolCheck, startServe, waitFor } from '../exporter/prometheus-tools.js';
+
+const GPU0 = 'nvidia:0000:10:00.0';
+/** The fake GPU's steady power, W (fake-nvml.c FAKE_NVML_POWER_W's default), and the RAPL fixture's. */
+const GPU_WATTS = 250;
+const CPU_WATTS = 40;
+
+interface Series {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+async function scrape(url: string): Promise<{ body: string; series: Series[] }> {
+  const body = await (await fetch(`${url}/metrics`)).text();
+  const series: Series[] = [];
+  for (const m of body.matchAll(/^(\w+)\{([^}]*)\} (\S+)$/gm)) {
+    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
+    series.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return { body, series };
+}
+
+const of = (s: Series[], name: string, labels: Record<string, string>): Series[] => s.filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+const sum = (s: Series[]): number => s.reduce((a, x) => a + x.value, 0);
+const one = (s: Series[], name: string, labels: Record<string, string>): number | undefined => of(s, name, labels)[0]?.value;
+
+describe('energy per process in a real flopmeter serve', () => {
+  it('splits a GPU’s and the CPU’s energy among real processes, keeps idle apart, and drops ended processes', async (ctx) => {
+    requireComponent(ctx, hasCompiler(), 'a C compiler (for the fake NVML)');
+    const dir = tempDir();
+    const children: ChildProcess[] = [];
+    const rapl = await liveRapl(join(dir, 'powercap'), CPU_WATTS);
+    const [a, b] = [spawn('sleep', ['300']), spawn('sleep', ['300'])];
+    const busy = spawn(process.execPath, ['-e', 'for (;;) {}']);
+    children.push(a, b, busy);
+    const file = join(dir, 'processes');
+    writeFileSync(file, `0 ${a.pid} 60\n0 ${b.pid} 20\n`);
+    const env = { FLOPMETER_NVML: fakePath('nvml'), FAKE_NVML_DEVICES: '1', FAKE_NVML_PROCESSES_FILE: file, FLOPMETER_POWERCAP_ROOT: join(dir, 'powercap') };
+    const serve = await startServe(['--backend', 'cpu', '--process-grace', '3'], env);
+    try {
+      const gpu = (pid: number | undefined): Record<string, string> => ({ device: GPU0, pid: String(pid) });
+      const first = await waitFor('both GPU processes with power', async () => {
+        const m = await scrape(serve.url);
+        return one(m.series, 'flopmeter_process_power_watts', gpu(a.pid))! > 0 && one(m.series, 'flopmeter_process_power_watts', gpu(b.pid))! > 0 ? m : undefined;
+      });
+      expect(promtoolCheck(first.body)).toEqual({ code: 0, output: '' });
+      // Labels: the command from comm, the container and pod from the process's own cgroup file.
+      const placement = parseCgroup(readFileSync(`/proc/${a.pid}/cgroup`, 'utf8'));
+      expect(of(first.series, 'flopmeter_process_energy_joules_total', gpu(a.pid))[0]!.labels).toEqual({ ...gpu(a.pid), command: 'sleep', container_id: placement.containerId, pod_uid: placement.podUid });
+      // Shares by SM utilisation, 60 : 20; no idle power known yet (never idle), so the whole 250 W is split.
+      const pa = one(first.series, 'flopmeter_process_power_watts', gpu(a.pid))!;
+      const pb = one(first.series, 'flopmeter_process_power_watts', gpu(b.pid))!;
+      expect(pa / pb).toBeCloseTo(3, 6);
+      expect((pa + pb) / GPU_WATTS).toBeCloseTo(1, 2);
+      expect(one(first.series, 'flopmeter_device_idle_power_watts', { device: GPU0 })).toBeUndefined();
+      expect(first.body).toMatch(/# HELP flopmeter_process_energy_joules_total .*An estimate: .*share of SM utilisation/);
+
+      // The shares add up to the device's energy: both counters advance by the same amount between two scrapes,
+      // within one accounting period (1 s) at the device's power, by which the split lags the device's counter.
+      const accounted = (s: Series[]): number => sum(of(s, 'flopmeter_process_energy_joules_total', { device: GPU0 })) + sum(of(s, 'flopmeter_device_idle_energy_joules_total', { device: GPU0 })) + sum(of(s, 'flopmeter_device_unattributed_energy_joules_total', { device: GPU0 }));
+      await new Promise((r) => setTimeout(r, 3000));
+      const second = await scrape(serve.url);
+      const device = one(second.series, 'flopmeter_device_energy_joules_total', { device: GPU0 })! - one(first.series, 'flopmeter_device_energy_joules_total', { device: GPU0 })!;
+      expect(device).toBeGreaterThan(2.5 * GPU_WATTS);
+      expect(Math.abs(accounted(second.series) - accounted(first.series) - device)).toBeLessThan(1.25 * GPU_WATTS);
+
+      // The CPU's RAPL energy, split by CPU time: the busy child draws a share, and all of it adds up to the package's power.
+      const cpu = of(second.series, 'flopmeter_process_power_watts', { device: 'cpu0' });
+      expect(of(cpu, 'flopmeter_process_power_watts', { pid: String(busy.pid), command: 'node' })[0]!.value).toBeGreaterThan(0);
+      expect(sum(cpu) / CPU_WATTS).toBeCloseTo(1, 1);
+
+      // a ends; b stays but is idle: the GPU's idle power is learnt (250 W) and kept apart, b draws nothing above it.
+      a.kill('SIGKILL');
+      writeFileSync(file, `0 ${b.pid} 0\n`);
+      const later = await waitFor('a dropped and the idle power learnt', async () => {
+        const m = await scrape(serve.url);
+        return of(m.series, 'flopmeter_process_energy_joules_total', gpu(a.pid)).length === 0 && one(m.series, 'flopmeter_device_idle_power_watts', { device: GPU0 }) !== undefined ? m : undefined;
+      }, 20_000);
+      expect(one(later.series, 'flopmeter_device_idle_power_watts', { device: GPU0 })! / GPU_WATTS).toBeCloseTo(1, 2);
+      expect(one(later.series, 'flopmeter_process_power_watts', gpu(b.pid))).toBe(0);
+      expect(one(later.series, 'flopmeter_process_energy_joules_total', gpu(b.pid))).toBeGreaterThan(0);
+    } finally {
+      await serve.stop();
+      rapl.stop();
+      for (const c of children) c.kill('SIGKILL');
+      removeDir(dir);
+    }
+  }, 90_000);
+});
