@@ -5,11 +5,10 @@
  * one outside any container) are empty, as Prometheus spells "unknown".
  */
 import type { ProcessAccountingSnapshot } from '../telemetry/process-accounting.js';
-import type { DeviceProcessEnergy } from '../telemetry/process-ledger.js';
+import { PROCESS_ENERGY_METHOD, type DeviceProcessEnergy } from '../telemetry/process-ledger.js';
 import { family, type Family, type Sample } from './family.js';
 
-const METHOD =
-  'An estimate: each accounting period (1 s) the device’s energy above its idle power is shared among its processes by their share of SM utilisation (NVML per-process samples) on a GPU, or of CPU time (/proc/PID/stat) for the CPU’s RAPL energy; idle energy is not split (flopmeter_device_idle_power_watts). Until an idle power is known (periods with no active process, or a measured baseline) the whole energy is split. Lags the device’s counter by up to one period.';
+const METHOD = PROCESS_ENERGY_METHOD;
 
 function processSamples(d: DeviceProcessEnergy, value: (p: DeviceProcessEnergy['processes'][number]) => number): Sample[] {
   return d.processes.map((p) => ({

@@ -57,7 +57,10 @@ export class ProcessAccounting {
     for (const s of samples) {
       if (s.quantity !== 'energy' || s.component !== undefined) continue;
       const m = this.meters.get(s.device);
-      if (m && (!m.latest || s.t >= m.latest.t)) m.latest = { t: s.t, joules: s.value };
+      if (!m || (m.latest && s.t < m.latest.t)) continue;
+      m.latest = { t: s.t, joules: s.value };
+      // The first reading starts the first period.
+      m.base ??= m.latest;
     }
   }
 

@@ -24,6 +24,9 @@ export const PROCESS_PERIOD_SECONDS = 1;
  */
 export const PROCESS_GRACE_SECONDS = 120;
 
+/** How the split is made, in words (metric HELP texts, reports). */
+export const PROCESS_ENERGY_METHOD = `An estimate: each accounting period (${PROCESS_PERIOD_SECONDS} s) the device’s energy above its idle power is shared among its processes by their share of SM utilisation (NVML per-process samples) on a GPU, or of CPU time (/proc/PID/stat utime + stime) for the CPU’s RAPL energy; idle energy is not split. Until an idle power is known (periods in which no process was active, or a measured idle baseline) the whole energy is split. Lags the device’s energy counter by up to one period.`;
+
 /** A process's activity over one accounting period. */
 export interface ProcessActivity {
   identity: ProcessIdentity;

@@ -18,7 +18,7 @@ export interface SamplerStats {
 
 export type ToTelemetry =
   | { type: 'init'; samplers: string[]; options: SamplerOptions }
-  | { type: 'flush'; id: number }
+  | { type: 'flush'; id: number; settle?: boolean }
   | { type: 'idle'; device: string; watts: number | null }
   | { type: 'stop' };
 

@@ -81,13 +81,16 @@ export class Telemetry {
     return { sensors: this.sensors.filter((s) => s.device === device), missing: this.missing.filter((m) => m.device === device) };
   }
 
-  /** Reads every counter now and waits until all samples so far are in the store. */
-  flush(): Promise<void> {
+  /**
+   * Reads every counter now and waits until all samples so far are in the store;
+   * `settle` also ends the energy-per-process period there (at a run's end).
+   */
+  flush(settle = false): Promise<void> {
     if (!this.worker || this.failure) return Promise.resolve();
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.flushes.set(id, resolve);
-      this.send({ type: 'flush', id });
+      this.send({ type: 'flush', id, ...(settle ? { settle } : {}) });
     });
   }
 

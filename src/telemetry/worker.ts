@@ -114,6 +114,7 @@ port.on('message', (msg: ToTelemetry) => {
         break;
       case 'flush':
         await Promise.all(samplers.filter((s) => s.counter && s.sensors.length > 0).map(readOne));
+        if (msg.settle) accounting?.tick();
         sendPending();
         post({ type: 'flushed', id: msg.id, stats: snapshot() });
         break;

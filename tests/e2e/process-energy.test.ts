@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCgroup } from '../../src/telemetry/procfs.js';
 import { fakePath, hasCompiler } from '../fixtures/fakes.js';
-import { liveRapl, removeDir, requireComponent, tempDir } from '../helpers.js';
+import { expectValidReport, liveRapl, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
+import type { Report } from '../../src/report/types.js';
 import { promtoolCheck, startServe, waitFor } from '../exporter/prometheus-tools.js';
 
 const GPU0 = 'nvidia:0000:10:00.0';
@@ -101,4 +102,42 @@ describe('energy per process in a real flopmeter serve', () => {
       removeDir(dir);
     }
   }, 90_000);
+
+  it('writes the split over the run into a run report, the CPU’s above the run’s measured idle baseline', async (ctx) => {
+    requireComponent(ctx, hasCompiler(), 'a C compiler (for the fake NVML)');
+    const dir = tempDir();
+    const rapl = await liveRapl(join(dir, 'powercap'), CPU_WATTS);
+    const child = spawn('sleep', ['300']);
+    const file = join(dir, 'processes');
+    writeFileSync(file, `0 ${child.pid} 50\n`);
+    const out = join(dir, 'report.json');
+    try {
+      let cliPid = 0;
+      const env = { FLOPMETER_NVML: fakePath('nvml'), FAKE_NVML_DEVICES: '1', FAKE_NVML_PROCESSES_FILE: file, FLOPMETER_POWERCAP_ROOT: join(dir, 'powercap') };
+      const r = await runCli(['run', '-b', 'cpu', '-p', 'launch-latency', '--preset', 'quick', '--windows', '2', '--no-progress', '-o', out], { env, onStart: (_kill, _output, pid) => (cliPid = pid) });
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+      expectValidReport(report);
+      const { processes } = report;
+      expect(processes?.method).toMatch(/^An estimate: /);
+      const gpu = processes!.devices.find((d) => d.device === GPU0)!;
+      // The only process on the GPU, busy throughout: all of the GPU's energy is its (no idle power known).
+      expect(gpu).toMatchObject({ activityKind: 'sm', idleWatts: null, idleSource: null, idleJoules: 0, unattributedJoules: 0 });
+      expect(gpu.processes).toEqual([expect.objectContaining({ pid: child.pid, command: 'sleep' })]);
+      expect(gpu.processes[0]!.energyJoules).toBeCloseTo(gpu.accountedJoules, 6);
+      expect(gpu.accountedJoules).toBeGreaterThan(GPU_WATTS);
+      // The CPU: split above the idle baseline the run measured on the RAPL fixture's steady 40 W; the run's own process used CPU time.
+      const cpu = processes!.devices.find((d) => d.device === 'cpu0')!;
+      expect(cpu.idleSource).toBe('baseline');
+      expect(cpu.idleWatts! / CPU_WATTS).toBeCloseTo(1, 1);
+      expect(cpu.processes.find((p) => p.pid === cliPid)).toMatchObject({ command: expect.stringMatching(/node|flopmeter/), activity: expect.any(Number) });
+      expect(cpu.processes.find((p) => p.pid === cliPid)!.activity).toBeGreaterThan(0);
+      const split = cpu.idleJoules + cpu.unattributedJoules + cpu.processes.reduce((a, p) => a + p.energyJoules, 0);
+      expect(split / cpu.accountedJoules).toBeCloseTo(1, 9);
+    } finally {
+      rapl.stop();
+      child.kill('SIGKILL');
+      removeDir(dir);
+    }
+  }, 120_000);
 });
