@@ -140,4 +140,13 @@ describe('energy per process in a real flopmeter serve', () => {
       removeDir(dir);
     }
   }, 120_000);
+
+  it('refuses a negative grace period, from the command line or the environment, naming the value', async () => {
+    const flag = await runCli(['serve', '--process-grace', '-1']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--process-grace -1: must be a number of seconds, 0 or more');
+    const env = await runCli(['serve'], { env: { FLOPMETER_PROCESS_GRACE: 'soon' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('FLOPMETER_PROCESS_GRACE=soon: --process-grace takes a number');
+  });
 });
