@@ -7,8 +7,9 @@
  * scrape only reads memory.
  */
 import { monotonicNs } from '../core/clock.js';
+import { describeError } from '../core/errors.js';
 import { PROC_ROOT } from './procfs.js';
-import { PROCESS_GRACE_SECONDS, ProcessLedger, type DeviceProcessEnergy } from './process-ledger.js';
+import { PROCESS_GRACE_SECONDS, ProcessLedger, type DeviceProcessEnergy, type ProcessActivity } from './process-ledger.js';
 import { CpuActivity, GpuActivity, type ActivitySource } from './process-sources.js';
 import type { Sampler, SamplerOptions } from './sampler.js';
 import type { Sample } from './types.js';
@@ -70,7 +71,7 @@ export class ProcessAccounting {
     const seconds = (now - this.lastTickNs) / 1e9;
     this.lastTickNs = now;
     for (const { source, devices } of this.sources) {
-      const activity = source.read(seconds);
+      const activity = this.readSafely(source, devices, seconds);
       for (const device of devices) {
         const m = this.meters.get(device)!;
         const list = activity.get(device);
@@ -80,6 +81,16 @@ export class ProcessAccounting {
         // A device whose processes could not be read loses that period's split (its energy stays the device's).
         m.base = m.latest;
       }
+    }
+  }
+
+  /** The source's reading; none (the period's split lost, the problem kept) when it fails unexpectedly. */
+  private readSafely(source: ActivitySource, devices: readonly string[], seconds: number): Map<string, ProcessActivity[]> {
+    try {
+      return source.read(seconds);
+    } catch (err) {
+      for (const d of devices) source.problems.set(d, describeError(err));
+      return new Map();
     }
   }
 

@@ -4,9 +4,9 @@
  * length, where the idle power is known), is shared among the processes by
  * their share of the period's activity (SM utilisation on a GPU, CPU time on
  * the CPU). Idle energy is kept apart, never split; where the idle power is
- * not known the whole energy is split, and the snapshot says so. Energy in a
- * period with no activity at all is idle where the idle power is not known
- * yet (and teaches it), else unattributed. Pure bookkeeping: the readers
+ * not known the whole energy is split, and the snapshot says so. A period
+ * with no activity at all teaches the idle power; its energy is idle, but for
+ * what exceeds a known idle power, which is unattributed. Pure bookkeeping: the readers
  * (process-accounting.ts) feed it, and `measure` can feed one the same way.
  */
 import type { ProcessIdentity } from './procfs.js';
