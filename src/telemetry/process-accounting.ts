@@ -32,6 +32,8 @@ interface Meter {
 export class ProcessAccounting {
   private readonly meters = new Map<string, Meter>();
   private lastTickNs = monotonicNs();
+  /** Whether the split changed since the last snapshot taken for a batch. */
+  private changed = true;
 
   private constructor(
     private readonly sources: Array<{ source: ActivitySource; devices: string[]; kind: DeviceProcessEnergy['activityKind'] }>,
@@ -70,6 +72,7 @@ export class ProcessAccounting {
     const now = monotonicNs();
     const seconds = (now - this.lastTickNs) / 1e9;
     this.lastTickNs = now;
+    this.changed = true;
     for (const { source, devices } of this.sources) {
       const activity = this.readSafely(source, devices, seconds);
       for (const device of devices) {
@@ -97,6 +100,14 @@ export class ProcessAccounting {
   /** A measured idle baseline for a device (W), preferred over the learnt one. */
   setIdleBaseline(device: string, watts: number | null): void {
     this.meters.get(device)?.ledger.setIdleBaseline(watts);
+    this.changed = true;
+  }
+
+  /** The split for a batch, or null when it has not changed since the last one (the main thread keeps the last). */
+  changedSnapshot(): ProcessAccountingSnapshot | null {
+    if (!this.changed) return null;
+    this.changed = false;
+    return this.snapshot();
   }
 
   snapshot(): ProcessAccountingSnapshot {

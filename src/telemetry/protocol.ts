@@ -24,6 +24,7 @@ export type ToTelemetry =
 
 export type FromTelemetry =
   | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
+  /** `processes`: the energy-per-process split, when it changed since the last batch. */
   | { type: 'samples'; samples: Sample[]; stats: SamplerStats[]; processes?: ProcessAccountingSnapshot }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };

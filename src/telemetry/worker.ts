@@ -52,7 +52,8 @@ async function readOne(s: Sampler): Promise<void> {
 
 function sendPending(): void {
   // Every batch carries the samplers' counters, so a long-running exporter sees them without flushes.
-  post({ type: 'samples', samples: pending, stats: snapshot(), ...(accounting ? { processes: accounting.snapshot() } : {}) });
+  const processes = accounting?.changedSnapshot();
+  post({ type: 'samples', samples: pending, stats: snapshot(), ...(processes ? { processes } : {}) });
   pending = [];
 }
 

@@ -71,19 +71,22 @@ describe('energy per process in a real flopmeter serve', () => {
       expect(one(first.series, 'flopmeter_device_idle_power_watts', { device: GPU0 })).toBeUndefined();
       expect(first.body).toMatch(/# HELP flopmeter_process_energy_joules_total .*An estimate: .*share of SM utilisation/);
 
-      // The shares add up to the device's energy: both counters advance by the same amount between two scrapes,
-      // within one accounting period (1 s) at the device's power, by which the split lags the device's counter.
+      // The shares add up to the device's energy: both advance by the same amount between two scrapes, within the
+      // split's lag behind the device's counter at either scrape (up to one 1 s period and a 250 ms batch; two
+      // periods at the device's power allow for timers late on a busy machine).
+      const PERIOD = 1;
       const accounted = (s: Series[]): number => sum(of(s, 'flopmeter_process_energy_joules_total', { device: GPU0 })) + sum(of(s, 'flopmeter_device_idle_energy_joules_total', { device: GPU0 })) + sum(of(s, 'flopmeter_device_unattributed_energy_joules_total', { device: GPU0 }));
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, 4000));
       const second = await scrape(serve.url);
       const device = one(second.series, 'flopmeter_device_energy_joules_total', { device: GPU0 })! - one(first.series, 'flopmeter_device_energy_joules_total', { device: GPU0 })!;
-      expect(device).toBeGreaterThan(2.5 * GPU_WATTS);
-      expect(Math.abs(accounted(second.series) - accounted(first.series) - device)).toBeLessThan(1.25 * GPU_WATTS);
+      expect(device).toBeGreaterThan(3.5 * GPU_WATTS);
+      expect(Math.abs(accounted(second.series) - accounted(first.series) - device)).toBeLessThan(2 * PERIOD * GPU_WATTS);
 
-      // The CPU's RAPL energy, split by CPU time: the busy child draws a share, and all of it adds up to the package's power.
+      // The CPU's RAPL energy, split by CPU time: the busy child draws a share, and all of it adds up to the package's
+      // power (within 15 %: the fixture's counter is written by a process that a busy machine may delay).
       const cpu = of(second.series, 'flopmeter_process_power_watts', { device: 'cpu0' });
       expect(of(cpu, 'flopmeter_process_power_watts', { pid: String(busy.pid), command: 'node' })[0]!.value).toBeGreaterThan(0);
-      expect(sum(cpu) / CPU_WATTS).toBeCloseTo(1, 1);
+      expect(Math.abs(sum(cpu) / CPU_WATTS - 1)).toBeLessThan(0.15);
 
       // a ends; b stays but is idle: the GPU's idle power is learnt (250 W) and kept apart, b draws nothing above it.
       a.kill('SIGKILL');
@@ -129,7 +132,7 @@ describe('energy per process in a real flopmeter serve', () => {
       // The CPU: split above the idle baseline the run measured on the RAPL fixture's steady 40 W; the run's own process used CPU time.
       const cpu = processes!.devices.find((d) => d.device === 'cpu0')!;
       expect(cpu.idleSource).toBe('baseline');
-      expect(cpu.idleWatts! / CPU_WATTS).toBeCloseTo(1, 1);
+      expect(Math.abs(cpu.idleWatts! / CPU_WATTS - 1)).toBeLessThan(0.15);
       expect(cpu.processes.find((p) => p.pid === cliPid)).toMatchObject({ command: expect.stringMatching(/node|flopmeter/), activity: expect.any(Number) });
       expect(cpu.processes.find((p) => p.pid === cliPid)!.activity).toBeGreaterThan(0);
       const split = cpu.idleJoules + cpu.unattributedJoules + cpu.processes.reduce((a, p) => a + p.energyJoules, 0);
