@@ -18,7 +18,8 @@ function processSamples(d: DeviceProcessEnergy, value: (p: DeviceProcessEnergy['
 }
 
 export function processFamilies(snapshot: ProcessAccountingSnapshot | null): Family[] {
-  const devices = snapshot?.devices ?? [];
+  // A device whose energy was never split (no counter readings yet) has no series: missing, not zero.
+  const devices = (snapshot?.devices ?? []).filter((d) => d.periodSeconds > 0);
   const perDevice = (value: (d: DeviceProcessEnergy) => number | null): Sample[] => devices.map((d) => ({ labels: { device: d.device }, value: value(d) ?? NaN }));
   return [
     family('flopmeter_process_energy_joules_total', `Energy a process used on a device since it was first seen, J. ${METHOD}`, 'counter', devices.flatMap((d) => processSamples(d, (p) => p.energyJoules))),
