@@ -27,7 +27,7 @@ describe('energy per process as metric families', () => {
       { labels: { device: gpu.device, pid: '42', command: 'python3', container_id: 'ab'.repeat(32), pod_uid: '0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f' }, value: 250 },
       { labels: { device: gpu.device, pid: '43', command: '', container_id: '', pod_uid: '' }, value: 50 },
     ]);
-    expect(families.get('flopmeter_process_power_watts')!.samples.map((s) => s.value)).toEqual([140, 0]);
+    expect(families.get('flopmeter_process_power_watts')!.samples.map((s) => ('value' in s ? s.value : NaN))).toEqual([140, 0]);
     expect(families.get('flopmeter_device_idle_power_watts')!.samples).toEqual([{ labels: { device: gpu.device }, value: 60 }]);
     expect(families.get('flopmeter_device_idle_energy_joules_total')!.samples).toEqual([{ labels: { device: gpu.device }, value: 600 }]);
     expect(families.get('flopmeter_device_unattributed_energy_joules_total')!.samples).toEqual([{ labels: { device: gpu.device }, value: 5 }]);
