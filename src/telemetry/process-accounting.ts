@@ -22,6 +22,13 @@ export interface ProcessAccountingSnapshot {
   problems: Record<string, string>;
 }
 
+/** A reader of processes' activity, the devices it covers, and what their activity is. */
+interface Source {
+  source: ActivitySource;
+  devices: string[];
+  kind: DeviceProcessEnergy['activityKind'];
+}
+
 interface Meter {
   ledger: ProcessLedger;
   /** The device's newest energy reading and the one the last period ended at (t ns, J). */
@@ -36,7 +43,7 @@ export class ProcessAccounting {
   private changed = true;
 
   private constructor(
-    private readonly sources: Array<{ source: ActivitySource; devices: string[]; kind: DeviceProcessEnergy['activityKind'] }>,
+    private readonly sources: Source[],
     graceSeconds: number,
   ) {
     for (const s of sources) for (const d of s.devices) this.meters.set(d, { ledger: new ProcessLedger(d, s.kind, graceSeconds * 1e9), latest: null, base: null });
@@ -45,7 +52,7 @@ export class ProcessAccounting {
   /** For the started samplers: NVML's GPUs, and the CPU where RAPL has a counter; null when there is neither. */
   static create(samplers: readonly Sampler[], options: SamplerOptions): ProcessAccounting | null {
     const procRoot = options.procRoot ?? PROC_ROOT;
-    const sources: Array<{ source: ActivitySource; devices: string[]; kind: DeviceProcessEnergy['activityKind'] }> = [];
+    const sources: Source[] = [];
     const nvml = samplers.find((s) => s.id === 'nvml');
     const gpus = (nvml?.devices ?? []).map((d) => ({ id: d.id, index: Number(d.identity?.index) })).filter((g) => Number.isInteger(g.index));
     const gpu = GpuActivity.open(gpus, procRoot);
