@@ -13,7 +13,7 @@ import { parseCgroup } from '../../src/telemetry/procfs.js';
 import { fakePath, hasCompiler } from '../fixtures/fakes.js';
 import { expectValidReport, liveRapl, removeDir, requireComponent, runCli, tempDir } from '../helpers.js';
 import type { Report } from '../../src/report/types.js';
-import { promtoolCheck, startServe, waitFor } from '../exporter/prometheus-tools.js';
+import { hasCommand, promtoolCheck, startServe, waitFor } from '../exporter/prometheus-tools.js';
 
 const GPU0 = 'nvidia:0000:10:00.0';
 /** The fake GPU's steady power, W (fake-nvml.c FAKE_NVML_POWER_W's default), and the RAPL fixture's. */
@@ -43,6 +43,7 @@ const one = (s: Series[], name: string, labels: Record<string, string>): number 
 describe('energy per process in a real flopmeter serve', () => {
   it('splits a GPU’s and the CPU’s energy among real processes, keeps idle apart, and drops ended processes', async (ctx) => {
     requireComponent(ctx, hasCompiler(), 'a C compiler (for the fake NVML)');
+    requireComponent(ctx, hasCommand('promtool'), 'promtool (Debian’s prometheus package)');
     const dir = tempDir();
     const children: ChildProcess[] = [];
     const rapl = await liveRapl(join(dir, 'powercap'), CPU_WATTS);
