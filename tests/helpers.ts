@@ -45,8 +45,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
-  /** Called once the process has started, with a way to send it a signal. */
-  onStart?: (kill: (sig: NodeJS.Signals) => void, output: () => string) => void;
+  /** Called once the process has started, with a way to send it a signal, and its pid. */
+  onStart?: (kill: (sig: NodeJS.Signals) => void, output: () => string, pid: number) => void;
 }
 
 /** Runs the built `flopmeter` as a separate process. */
@@ -63,7 +63,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 110_000);
-    opts.onStart?.((sig) => child.kill(sig), () => stdout + stderr);
+    opts.onStart?.((sig) => child.kill(sig), () => stdout + stderr, child.pid ?? 0);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -22,6 +22,7 @@ import { family, type Family } from './family.js';
 import { BusyError, Measurements } from './measurements.js';
 import { indexPage } from './page.js';
 import { parseProbeRequest } from './probe-request.js';
+import { processFamilies } from './process-metrics.js';
 import { Exposition, negotiate } from './registry.js';
 import { resultFamilies } from './result-metrics.js';
 import { LatestResults } from './results.js';
@@ -54,6 +55,8 @@ export interface ExporterOptions {
   powercapRoot?: string;
   /** Where a device's health changes are logged, one line each (serve: stderr). */
   log?: (line: string) => void;
+  /** How long an ended process keeps its energy series, seconds (default: PROCESS_GRACE_SECONDS). */
+  processGraceSeconds?: number;
 }
 
 /** Samples kept beyond twice the longest measurement, seconds: the idle baseline before it and slack. */
@@ -108,6 +111,7 @@ export class Exporter {
         cpuDevice: HOST_CPU_DEVICE,
         ...(o.gpuSampleHz ? { gpuPeriodSeconds: 1 / o.gpuSampleHz } : {}),
         ...(o.powercapRoot ? { powercapRoot: o.powercapRoot } : {}),
+        ...(o.processGraceSeconds !== undefined ? { processGraceSeconds: o.processGraceSeconds } : {}),
       },
     });
     const log = o.log;
@@ -177,6 +181,7 @@ export class Exporter {
     return [
       this.buildInfo,
       ...telemetryFamilies(this.telemetry, this.computeDevices, monotonicNs(), HOST_CPU_DEVICE),
+      ...processFamilies(this.telemetry.processes),
       ...resultFamilies(this.latest.list()),
       ...this.health(),
     ];

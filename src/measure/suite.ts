@@ -13,6 +13,7 @@ import { matchTelemetryDevice, type TelemetryDevice, type TelemetryMatch } from 
 import { Telemetry } from '../telemetry/service.js';
 import { healthNotes } from '../telemetry/health.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
+import type { ProcessAccountingSnapshot } from '../telemetry/process-accounting.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import { availableMemory } from '../core/memory.js';
 import { hasPowerSensor, idleBaseline, type IdleBaseline } from './idle.js';
@@ -99,6 +100,8 @@ export interface SuiteOutcome {
   budget: BudgetOutcome | null;
   threads: number | null;
   interrupted: boolean;
+  /** Energy per process over the run (telemetry's split); null where no device had an energy counter to split. */
+  processes: ProcessAccountingSnapshot | null;
 }
 
 /** The device id the host's CPU telemetry is filed under. */
@@ -210,6 +213,8 @@ async function startTelemetry(opts: SuiteOptions): Promise<Telemetry> {
       cpuDevice: HOST_CPU_DEVICE,
       ...(opts.powercapRoot ? { powercapRoot: opts.powercapRoot } : {}),
       ...(opts.gpuSampleHz ? { gpuPeriodSeconds: 1 / opts.gpuSampleHz } : {}),
+      // A run's report lists every process it saw, ended or not.
+      processGraceSeconds: Infinity,
     },
   });
 }
@@ -238,6 +243,8 @@ async function ensureIdle(run: MeasureRun, device: string): Promise<string> {
     tdev === null
       ? { watts: null, reason: (run.matches.get(device) as { reason: string }).reason }
       : await idleBaseline(run.tel, tdev, run.preset.idleSeconds, run.opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
+  // Energy per process is split above this measured idle power rather than one it learns.
+  if (tdev !== null && run.idle[key]!.watts !== null) run.tel.setIdleBaseline(tdev, run.idle[key]!.watts);
   return key;
 }
 
@@ -357,7 +364,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
     }
     const run: MeasureRun = { opts, preset, criterion, tel, matches, windowSeconds: windowsOf(sessions, preset, tel, matches), rng: new Rng(opts.seed ^ 0x51ed), idle: {}, deadlineMs: opts.budget ? opts.budget.startedAtMs + opts.budget.seconds * 1000 : null };
     if (!opts.planOnly) await measureItems(run, items, results);
-    await tel.flush();
+    await tel.flush(true);
     for (const b of backends) {
       for (const [why, probes] of leftOut.get(b.id) ?? []) b.notes.push(`${[...probes].join(', ')}: left out (${why})`);
     }
@@ -376,6 +383,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       budget,
       threads: opts.threads ?? null,
       interrupted: opts.signal.aborted,
+      processes: tel.processes,
     };
   } finally {
     opts.signal.removeEventListener('abort', onAbort);

@@ -3,6 +3,7 @@
  */
 import type { SuiteOutcome } from '../measure/suite.js';
 import { hostInfo, toolInfo } from './provenance.js';
+import { PROCESS_ENERGY_METHOD } from '../telemetry/process-ledger.js';
 import { REPORT_SCHEMA, type Report } from './types.js';
 
 export interface ReportRequest {
@@ -47,6 +48,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
     idle: outcome.idle,
     telemetry: { devices: outcome.telemetryDevices, sensors: outcome.sensors, missing: outcome.missing, notes: outcome.telemetryNotes, samplers: outcome.samplerStats },
     results: outcome.results,
+    ...(outcome.processes ? { processes: { method: PROCESS_ENERGY_METHOD, ...outcome.processes } } : {}),
   };
 }
 

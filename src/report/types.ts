@@ -7,6 +7,7 @@ import type { IdleBaseline } from '../measure/idle.js';
 import type { Result } from '../measure/result.js';
 import type { BackendStatus } from '../measure/suite.js';
 import type { SamplerStats } from '../telemetry/protocol.js';
+import type { ProcessAccountingSnapshot } from '../telemetry/process-accounting.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import type { TelemetryDevice } from '../telemetry/devices.js';
 import type { BudgetOutcome } from '../measure/suite-plan.js';
@@ -74,4 +75,12 @@ export interface Report {
   results: Result[];
   /** Ed25519 signature over the rest of the report (`flopmeter sign`); absent when unsigned. */
   signature?: ReportSignature;
+  /** Energy per process over the run, an estimate (absent where no device had an energy counter, and in older reports). */
+  processes?: ProcessesSection;
+}
+
+/** Energy per process: each device's split (J, W) and how it was made. */
+export interface ProcessesSection extends ProcessAccountingSnapshot {
+  /** The method, in words: what the figures estimate and how. */
+  method: string;
 }

@@ -86,10 +86,11 @@ export interface FieldReading {
 export class Nvml {
   private constructor(
     readonly path: string,
+    /** The loaded library, for bindings kept in their own files (nvml-processes.ts). */
+    readonly lib: LibraryHandle,
     private readonly fn: Bound,
     private readonly reasons: NativeFunction | null,
     private readonly arch: NativeFunction | null,
-    private readonly lib: LibraryHandle,
   ) {}
 
   /** Loads and initialises NVML; says why not when it cannot. */
@@ -110,7 +111,7 @@ export class Nvml {
       'int nvmlDeviceGetCurrentClocksThrottleReasons(void *device, _Out_ uint64_t *reasons)',
     );
     const arch = optionalFunction(loaded.lib, 'int nvmlDeviceGetArchitecture(void *device, _Out_ unsigned int *arch)');
-    const nvml = new Nvml(loaded.path, fn as Bound, reasons, arch, loaded.lib);
+    const nvml = new Nvml(loaded.path, loaded.lib, fn as Bound, reasons, arch);
     try {
       nvml.call('nvmlInit', 'init');
     } catch (err) {

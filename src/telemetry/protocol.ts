@@ -3,6 +3,7 @@ import type { SamplerOptions } from './sampler.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
 import type { DeviceHealth, HealthChange } from './health.js';
+import type { ProcessAccountingSnapshot } from './process-accounting.js';
 
 /** Per-sampler bookkeeping: how much the sampling itself costs, and how often it failed. */
 export interface SamplerStats {
@@ -18,12 +19,14 @@ export interface SamplerStats {
 
 export type ToTelemetry =
   | { type: 'init'; samplers: string[]; options: SamplerOptions }
-  | { type: 'flush'; id: number }
+  | { type: 'flush'; id: number; settle?: boolean }
+  | { type: 'idle'; device: string; watts: number | null }
   | { type: 'stop' };
 
 export type FromTelemetry =
   | { type: 'ready'; devices: TelemetryDevice[]; sensors: SensorInfo[]; missing: MissingSensor[]; notes: string[] }
-  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[]; health?: HealthBatch }
+  /** `processes`: the energy-per-process split, when it changed since the last batch. */
+  | { type: 'samples'; samples: Sample[]; stats: SamplerStats[]; health?: HealthBatch; processes?: ProcessAccountingSnapshot }
   | { type: 'flushed'; id: number; stats: SamplerStats[] }
   | { type: 'stopped' };
 

@@ -39,6 +39,8 @@ export interface SamplerOptions {
   /** Roots of procfs and sysfs for the host and hwmon samplers (tests point them at fixtures). */
   procRoot?: string;
   sysRoot?: string;
+  /** How long an ended process keeps its energy series, seconds (process-accounting.ts; default 120). */
+  processGraceSeconds?: number;
 }
 
 export type SamplerFactory = (options: SamplerOptions) => Promise<Sampler>;

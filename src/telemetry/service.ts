@@ -11,6 +11,7 @@ import type { FromTelemetry, HealthBatch, SamplerStats, ToTelemetry } from './pr
 import type { DeviceHealth, HealthChange } from './health.js';
 import type { MissingSensor, SensorInfo } from './types.js';
 import type { TelemetryDevice } from './devices.js';
+import type { ProcessAccountingSnapshot } from './process-accounting.js';
 
 /** Health changes kept for reports: a flapping device over a long exporter life must not grow memory without bound. */
 const MAX_HEALTH_CHANGES = 1000;
@@ -37,6 +38,8 @@ export class Telemetry {
   /** Changes of health since telemetry started, oldest first (the newest MAX_HEALTH_CHANGES). */
   readonly healthChanges: HealthChange[] = [];
   private readonly healthListeners: Array<(change: HealthChange) => void> = [];
+  /** Energy per process (the worker's latest split); null where no device has an energy counter to split. */
+  processes: ProcessAccountingSnapshot | null = null;
   private nextId = 1;
   private readonly flushes = new Map<number, () => void>();
   private stopped: (() => void) | null = null;
@@ -87,14 +90,22 @@ export class Telemetry {
     return { sensors: this.sensors.filter((s) => s.device === device), missing: this.missing.filter((m) => m.device === device) };
   }
 
-  /** Reads every counter now and waits until all samples so far are in the store. */
-  flush(): Promise<void> {
+  /**
+   * Reads every counter now and waits until all samples so far are in the store;
+   * `settle` also ends the energy-per-process period there (at a run's end).
+   */
+  flush(settle = false): Promise<void> {
     if (!this.worker || this.failure) return Promise.resolve();
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.flushes.set(id, resolve);
-      this.send({ type: 'flush', id });
+      this.send({ type: 'flush', id, ...(settle ? { settle } : {}) });
     });
+  }
+
+  /** A device's measured idle power (W) for the energy-per-process split, preferred over the one it learns. */
+  setIdleBaseline(device: string, watts: number | null): void {
+    this.send({ type: 'idle', device, watts });
   }
 
   async stop(): Promise<void> {
@@ -118,6 +129,7 @@ export class Telemetry {
       this.store.add(msg.samples);
       this.stats = msg.stats;
       if (msg.health) this.takeHealth(msg.health);
+      if (msg.processes) this.processes = msg.processes;
     }
     else if (msg.type === 'flushed') {
       this.stats = msg.stats;

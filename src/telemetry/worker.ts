@@ -6,6 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../core/errors.js';
 import { SAMPLERS } from './index.js';
+import { ProcessAccounting } from './process-accounting.js';
+import { PROCESS_PERIOD_SECONDS } from './process-ledger.js';
 import type { Sampler } from './sampler.js';
 import type { FromTelemetry, SamplerStats, ToTelemetry } from './protocol.js';
 import type { MissingSensor, Sample, SensorInfo } from './types.js';
@@ -25,6 +27,7 @@ const inFlight = new Set<string>();
 let pending: Sample[] = [];
 const health = new Map<string, DeviceHealth>();
 let healthChanges: HealthChange[] = [];
+let accounting: ProcessAccounting | null = null;
 const started = performance.now();
 
 function post(msg: FromTelemetry): void {
@@ -39,6 +42,7 @@ async function readOne(s: Sampler): Promise<void> {
   try {
     const samples = await s.read();
     for (const x of samples) pending.push(x);
+    accounting?.observe(samples);
     st.reads++;
     takeHealth(s, st);
   } catch (err) {
@@ -64,7 +68,8 @@ function takeHealth(s: Sampler, st: SamplerStats): void {
 
 function sendPending(): void {
   // Every batch carries the samplers' counters, so a long-running exporter sees them without flushes.
-  post({ type: 'samples', samples: pending, stats: snapshot(), ...(health.size ? { health: { devices: [...health.values()], changes: healthChanges } } : {}) });
+  const processes = accounting?.changedSnapshot();
+  post({ type: 'samples', samples: pending, stats: snapshot(), ...(health.size ? { health: { devices: [...health.values()], changes: healthChanges } } : {}), ...(processes ? { processes } : {}) });
   pending = [];
   healthChanges = [];
 }
@@ -102,8 +107,21 @@ async function init(names: string[], options: Parameters<(typeof SAMPLERS)[strin
     await readOne(s);
     timers.push(setInterval(() => void readOne(s), s.periodSeconds * 1000));
   }
+  accounting = startAccounting(options, notes);
   timers.push(setInterval(sendPending, BATCH_PERIOD_MS));
   post({ type: 'ready', devices: [...devices.values()], sensors, missing, notes });
+}
+
+/** Energy per process, where a GPU or the CPU has an energy counter; a failure to start is a note, not the end of telemetry. */
+function startAccounting(options: Parameters<(typeof SAMPLERS)[string]>[0], notes: string[]): ProcessAccounting | null {
+  try {
+    const a = ProcessAccounting.create(samplers, options);
+    if (a) timers.push(setInterval(() => a.tick(), PROCESS_PERIOD_SECONDS * 1000));
+    return a;
+  } catch (err) {
+    notes.push(`energy per process: failed to start: ${describeError(err)}`);
+    return null;
+  }
 }
 
 port.on('message', (msg: ToTelemetry) => {
@@ -114,12 +132,17 @@ port.on('message', (msg: ToTelemetry) => {
         break;
       case 'flush':
         await Promise.all(samplers.filter((s) => s.counter && s.sensors.length > 0).map(readOne));
+        if (msg.settle) accounting?.tick();
         sendPending();
         post({ type: 'flushed', id: msg.id, stats: snapshot() });
+        break;
+      case 'idle':
+        accounting?.setIdleBaseline(msg.device, msg.watts);
         break;
       case 'stop':
         for (const t of timers) clearInterval(t);
         sendPending();
+        accounting?.close();
         for (const s of samplers) await s.close?.();
         post({ type: 'stopped' });
         break;

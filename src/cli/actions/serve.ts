@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { PROBES } from '../../../probes/index.js';
 import { DEFAULT_PROBE_MAX_BYTES } from '../../exporter/defaults.js';
 import { Exporter } from '../../exporter/server.js';
+import { PROCESS_GRACE_SECONDS } from '../../telemetry/process-ledger.js';
 import { parseSchedule } from '../../exporter/schedule.js';
 import { loadWebConfig } from '../../exporter/web-config.js';
 import { selectBackends, selectPreset, splitList } from '../select.js';
@@ -27,6 +28,7 @@ const SPEC: Parameters<typeof withEnv>[1] = {
   threads: { kind: 'number' },
   seed: { kind: 'number', default: 42 },
   'sample-hz': { kind: 'number' },
+  'process-grace': { kind: 'number', default: PROCESS_GRACE_SECONDS },
 };
 
 /** "host:port", ":port" (every interface) or "[v6]:port". */
@@ -53,6 +55,7 @@ export async function run(given: ServeArgs, ctx: CommandContext): Promise<number
   const { host, port } = parseListen(args.listen);
   const webConfig = args.webConfigFile ? loadWebConfig(args.webConfigFile) : null;
   for (const w of webConfig?.warnings ?? []) ctx.stderr.write(`warning: ${w}\n`);
+  if (!(args.processGrace >= 0)) throw new UsageError(`--process-grace ${args.processGrace}: must be a number of seconds, 0 or more`);
   if (!(args.probeTimeout > 0)) throw new UsageError(`--probe-timeout ${args.probeTimeout}: must be a positive number of seconds`);
   const exporter = await Exporter.start({
     host,
@@ -68,6 +71,7 @@ export async function run(given: ServeArgs, ctx: CommandContext): Promise<number
     ...(args.threads ? { threads: args.threads } : {}),
     seed: args.seed,
     ...(args.sampleHz ? { gpuSampleHz: args.sampleHz } : {}),
+    processGraceSeconds: args.processGrace,
     ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
     log: (line) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });

@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { formatBytes } from '../../core/units.js';
 import { DEFAULT_PROBE_MAX_BYTES } from '../../exporter/defaults.js';
+import { PROCESS_GRACE_SECONDS } from '../../telemetry/process-ledger.js';
 import { lazyRun, type CommandSpec } from '../context.js';
 
 /**
@@ -25,6 +26,7 @@ export interface ServeArgs {
   threads?: number;
   seed: number;
   sampleHz?: number;
+  processGrace: number;
 }
 
 export const serveCommand: CommandSpec = {
@@ -46,6 +48,7 @@ export const serveCommand: CommandSpec = {
       .option('threads', { type: 'number', describe: 'CPU worker threads for measurements' })
       .option('seed', { type: 'number', describe: 'Seed of the probes’ inputs [default: 42]' })
       .option('sample-hz', { type: 'number', describe: 'Sampling rate of GPU sensors, Hz [default: 20 for NVML]' })
+      .option('process-grace', { type: 'number', describe: `How long an ended process keeps its energy series (flopmeter_process_*), seconds [default: ${PROCESS_GRACE_SECONDS}]` })
       .epilogue('Every option can also be set by an environment variable: --probe-timeout by FLOPMETER_PROBE_TIMEOUT, and so on. The command line wins. A device’s health changes (a read failing, a GPU lost, a recovery) are logged on stderr, one line each.')
       .example('$0 serve', 'telemetry on 127.0.0.1:9877/metrics')
       .example('$0 serve --listen :9877 --schedule "stream,gemm every 15m"', 'every interface, with probe results every 15 minutes')
