@@ -105,6 +105,9 @@ describe('flopmeter measure on the emulated GPU stack and RAPL', () => {
       expect(x.external).toMatchObject({ workload: { name: 'py-bench', version: '1.0' }, command: ['python3', PY, '4', '10', '20', '0.025', '1'], exit: { code: 0, signal: null }, workSource: 'lines', malformedLines: 0, verification: 'external: not checked by flopmeter' });
       expect(x.external!.envDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     }
+    // The run's energy per process: the command itself appears among the CPU's processes (split by CPU time, issue 16).
+    const cpu = pyReport.processes?.devices.find((d) => d.device === 'cpu0');
+    expect(cpu?.processes.some((p) => /python/.test(p.command ?? '')), JSON.stringify(cpu?.processes.map((p) => p.command))).toBe(true);
     const put = pushes.find((p) => p.url.includes('/job/flopmeter'));
     expect(put?.method).toBe('PUT');
     expect(put?.body).toMatch(/flopmeter_probe_energy_joules_per_unit\{[^}]*probe="external"[^}]*workload="py-bench@1.0"[^}]*work_unit="token"/);

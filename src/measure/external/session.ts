@@ -6,6 +6,7 @@
  */
 import { UsageError, describeError } from '../../core/errors.js';
 import { DEFAULT_SAMPLERS } from '../../telemetry/index.js';
+import { healthNotes } from '../../telemetry/health.js';
 import { Telemetry } from '../../telemetry/service.js';
 import { hasPowerSensor, idleBaseline, type IdleBaseline } from '../idle.js';
 import { PRESETS, type MeasurePreset } from '../presets.js';
@@ -94,11 +95,14 @@ export async function measureExternal(opts: ExternalOptions): Promise<ExternalOu
   });
   try {
     const devices = chooseDevices(tel, opts.devices);
+    const startedMs = Date.now();
     const idle = await idleAll(tel, devices, opts);
     if (opts.signal.aborted) return null;
+    // Energy per process is split above the idle just measured, where there is one.
+    for (const d of devices) if (idle[d]!.watts !== null) tel.setIdleBaseline(d, idle[d]!.watts);
     const log = new WorkLog();
     const exit = await runChild({ command: opts.command, args: opts.args, env: opts.env, stderr: opts.stderr, signal: opts.signal, stdoutToStderr: opts.stdoutToStderr ?? false }, log);
-    await tel.flush();
+    await tel.flush(true);
     const windows = new Map(devices.map((d) => [d, windowSecondsOf(tel, d)]));
     const results = devices.map((d) => {
       const r = externalResult({ telemetry: tel, log, exit, declaration: opts.declaration, unit: opts.unit, workTotal: opts.workTotal, windowSeconds: windows.get(d)! }, d, idle[d]);
@@ -117,13 +121,14 @@ export async function measureExternal(opts: ExternalOptions): Promise<ExternalOu
       sensors: tel.sensors,
       missing: tel.missing,
       telemetryDevices: tel.devices,
-      telemetryNotes: tel.notes,
+      telemetryNotes: [...tel.notes, ...healthNotes(tel.healthChanges, startedMs)],
       samplerStats: tel.stats,
       preset: externalPreset(opts.idleSeconds, longest),
       criterion: externalCriterion(longest),
       budget: null,
       threads: null,
       interrupted: exit.interrupted,
+      processes: tel.processes,
     };
   } finally {
     await tel.stop().catch(() => undefined);
