@@ -35,7 +35,7 @@ export interface WorkloadHost {
   readonly bufferLimits: Readonly<Record<string, number>>;
   /** True once the run asked the session to stop (or the device was lost): polled between iterations. */
   aborted(): boolean;
-  /** The session's open WebGPU device: on the WebGPU backend only, and only when preparing. */
+  /** The session's open WebGPU device, on the WebGPU backend only; when preparing, a live one (a lost device is reopened first). */
   readonly webgpu?: WebGpuDeviceHandle;
 }
 
