@@ -92,9 +92,14 @@ export class WebGpuSession extends SessionBase<WebGpuKernelSpec> {
     return missing.length ? `the adapter lacks ${missing.join(', ')}` : null;
   }
 
-  /** The adapter's limits on one buffer, in the order they are checked (binding first: it is the smaller where they differ). */
+  /** The limits the device was opened with (the adapter's as discovered while it is closed). */
+  private get limits(): Record<string, number> {
+    return this.opened?.limits ?? this.device.limits;
+  }
+
+  /** The adapter's limits on one buffer, in the order they are checked. */
   private bufferLimits(): Record<string, number> {
-    const limits = this.opened?.limits ?? this.device.limits;
+    const limits = this.limits;
     const out: Record<string, number> = {};
     for (const name of BUFFER_LIMITS) if (limits[name] !== undefined) out[name] = limits[name];
     return out;
@@ -125,7 +130,7 @@ export class WebGpuSession extends SessionBase<WebGpuKernelSpec> {
         }
       }
     }
-    const maxGroups = (this.opened?.limits ?? this.device.limits).maxComputeWorkgroupsPerDimension;
+    const maxGroups = this.limits.maxComputeWorkgroupsPerDimension;
     for (const step of spec.steps) {
       for (const w of step.workgroups) {
         if (maxGroups !== undefined && w > maxGroups) {
