@@ -1,8 +1,10 @@
 /**
  * The Backend seam (DESIGN.md §3). A backend discovers its devices (saying
  * why it is unavailable when it is), opens one, prepares a probe's kernel on
- * it and times iterations with the device's own timer. Code above this seam
- * checks capabilities, never vendor names.
+ * it and times iterations with the device's own timer, or lends the device
+ * to work it hosts but does not interpret (a model's framework:
+ * core/workload.ts). Code above this seam checks capabilities, never vendor
+ * names.
  */
 import type { AnyProbe, Inputs, Params } from '../core/probe.js';
 import type { BackendId, Capabilities, DeviceInfo } from '../core/device.js';
