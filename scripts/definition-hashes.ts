@@ -11,14 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { PROBES } from '../probes/index.js';
 import { expandGrid, isUnsupported, paramsLabel, PRESET_IDS, type AnyProbe, type Params } from '../src/core/probe.js';
 import { CBLAS_SGEMM_CALL, type CpuBuildContext, type CpuKernelSpec, type CudaBuildContext, type CudaSpec, type WebGpuBuildContext, type WebGpuKernelSpec } from '../src/core/kernel.js';
-import type { TfjsModelSpec } from '../src/models/spec.js';
+import type { HostedWorkload } from '../src/core/workload.js';
 import { definitionHash } from '../src/measure/definition.js';
 import { kernelSource } from '../src/backends/cpu/wasm.js';
 import { hasNative, nativeIdentity } from '../src/backends/cpu/native.js';
 import { shaderModuleText } from '../src/backends/webgpu/shaders.js';
 import { cudaSource } from '../src/backends/cuda/nvrtc.js';
 import { cublasGemmIdentity, transferIdentity } from '../src/backends/cuda/kernel.js';
-import { modelKernelIdentity } from '../src/models/tfjs/kernel.js';
 
 /** Build contexts that reach every kernel variant the probes choose between. */
 const CPU_CONTEXTS: CpuBuildContext[] = [false, true].map((relaxedSimd) => ({ threads: 2, relaxedSimd }));
@@ -29,11 +28,11 @@ const CUDA_CONTEXTS: CudaBuildContext[] = [{ computeCapability: [9, 0], smCount:
  * The kernel identities a backend would hash for one kernel description, by
  * variant: a BLAS GEMM on the CPU is the library call, or the WebAssembly
  * fallback where there is no BLAS; a WebAssembly kernel with native
- * counterparts is also its C source.
+ * counterparts is also its C source; a hosted workload (a model) is its identity.
  */
 function identitiesOf(spec: unknown): Array<[string, string]> {
   if (typeof spec !== 'object' || spec === null || isUnsupported(spec)) return [];
-  const s = spec as CpuKernelSpec | WebGpuKernelSpec | CudaSpec | TfjsModelSpec;
+  const s = spec as CpuKernelSpec | WebGpuKernelSpec | CudaSpec | HostedWorkload;
   switch (s.kind) {
     case 'wasm':
       return [['', kernelSource(s.module)], ...(hasNative(s.module) ? [['native', nativeIdentity(s.module)] as [string, string]] : [])];
@@ -47,8 +46,8 @@ function identitiesOf(spec: unknown): Array<[string, string]> {
       return [['cublas', cublasGemmIdentity(s)], ...(s.fallback ? [['own', cudaSource(s.fallback.source)] as [string, string]] : [])];
     case 'cuda-transfer':
       return [['', transferIdentity(s)]];
-    case 'tfjs':
-      return [['', modelKernelIdentity(s)]];
+    case 'hosted':
+      return [['', s.identity]];
   }
 }
 

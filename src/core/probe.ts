@@ -6,7 +6,7 @@
  */
 import type { Work, WorkKind } from './units.js';
 import type { CpuKernelSpec, CpuBuildContext, CudaBuildContext, CudaSpec, WebGpuBuildContext, WebGpuKernelSpec } from './kernel.js';
-import type { TfjsModelSpec } from '../models/spec.js';
+import type { HostedWorkload } from './workload.js';
 
 /** A parameter value: a number or one of a fixed set of names. */
 export type ParamValue = number | string;
@@ -57,11 +57,11 @@ export interface Unsupported {
   unsupported: string;
 }
 
-/** Per-backend implementations. Each is a description the backend interprets. */
+/** Per-backend implementations: a kernel description the backend interprets, or work it hosts (a model probe's framework). */
 export interface ProbeImpls<P extends Params> {
-  cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | TfjsModelSpec | Unsupported;
-  webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | TfjsModelSpec | Unsupported;
-  cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | TfjsModelSpec | Unsupported;
+  cpu?: (params: P, ctx: CpuBuildContext) => CpuKernelSpec | HostedWorkload | Unsupported;
+  webgpu?: (params: P, ctx: WebGpuBuildContext) => WebGpuKernelSpec | HostedWorkload | Unsupported;
+  cuda?: (params: P, ctx: CudaBuildContext) => CudaSpec | HostedWorkload | Unsupported;
 }
 
 /**

@@ -8,9 +8,10 @@
  */
 import { defineProbe, PRESET_IDS, type AnyProbe, type Inputs, type ParamSpec, type ParamValue, type Params, type PresetId, type Reference } from '../core/probe.js';
 import { Rng } from '../core/random.js';
-import type { BackendId } from '../backends/backend.js';
+import type { BackendId } from '../core/device.js';
 import { activationElements, elementsOf, networkFlop, networkOutput, networkWeights, productDepths, trainFlop, type Network } from './network.js';
-import { SCENARIOS, VERIFY_BATCH, type Scenario, type TfjsModelSpec } from './spec.js';
+import { SCENARIOS, VERIFY_BATCH, type ModelWorkload, type Scenario, type TfjsModelSpec } from './spec.js';
+import { modelWorkload } from './tfjs/workload.js';
 import { ENGINE_IDS, ENGINES, REFERENCE_ENGINE, engineInfo, engineUnavailable, loadEngine, type EngineId } from './tfjs/engines.js';
 
 /** The parameters every model probe has. */
@@ -34,10 +35,9 @@ export interface ModelProbeOptions {
 
 const BACKENDS: readonly BackendId[] = ['cpu', 'webgpu', 'cuda'];
 
-/** The kernel description every backend receives. */
+/** The model description every backend hosts (see modelWorkload). */
 export function modelSpec(opts: Pick<ModelProbeOptions, 'network'>, params: ModelParams): TfjsModelSpec {
   return {
-    kind: 'tfjs',
     engine: params.engine,
     network: opts.network(params),
     scenario: params.scenario,
@@ -103,6 +103,7 @@ export function defineModelProbe(opts: ModelProbeOptions): AnyProbe {
       Record<string, readonly ParamValue[]>
     >;
   const spec = (params: ModelParams): TfjsModelSpec => modelSpec(opts, params);
+  const workload = (params: ModelParams): ModelWorkload => modelWorkload(spec(params));
   return defineProbe<ModelParams>({
     id: opts.id,
     definition: {
@@ -141,6 +142,6 @@ export function defineModelProbe(opts: ModelProbeOptions): AnyProbe {
     // The reference engine's output on the fixed batch (see tfjs/kernel.ts).
     reference: (inputs, params) => cachedReference(spec(params), inputs),
     tolerance: (params) => modelTolerance(opts.network(params), params),
-    impl: { cpu: spec, webgpu: spec, cuda: spec },
+    impl: { cpu: workload, webgpu: workload, cuda: workload },
   });
 }

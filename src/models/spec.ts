@@ -1,8 +1,10 @@
 /**
  * What a model probe hands to a backend: which engine runs which network in
  * which scenario, and at what batch. The same description serves every
- * backend; the backend supplies the device (see tfjs/session.ts).
+ * backend, as a hosted workload (src/core/workload.ts): the backend's session
+ * lends it the device and it prepares itself there (see tfjs/workload.ts).
  */
+import type { HostedWorkload } from '../core/workload.js';
 import type { Network } from './network.js';
 
 /** MLPerf's scenario names, plus a training step. */
@@ -11,7 +13,6 @@ export type Scenario = 'single-stream' | 'offline' | 'train-step';
 export const SCENARIOS: readonly Scenario[] = ['single-stream', 'offline', 'train-step'];
 
 export interface TfjsModelSpec {
-  kind: 'tfjs';
   /** Engine id (see tfjs/engines.ts). */
   engine: string;
   network: Network;
@@ -20,6 +21,17 @@ export interface TfjsModelSpec {
   batch: number;
   /** Samples in the fixed verification batch (the first ones of the input). */
   verifyBatch: number;
+}
+
+/** A model probe's implementation on every backend: its description, hosted by the backend's session. */
+export type ModelWorkload = TfjsModelSpec & HostedWorkload;
+
+/** SGD step size of the training scenario: small enough that weights stay finite over a long run of random-target steps. */
+export const LEARNING_RATE = 1e-3;
+
+/** The kernel a model workload is, as data (engine left out: results of different engines stay comparable). */
+export function modelKernelIdentity(spec: TfjsModelSpec): string {
+  return JSON.stringify({ network: spec.network, scenario: spec.scenario, batch: spec.batch, verifyBatch: spec.verifyBatch, learningRate: LEARNING_RATE });
 }
 
 /**

@@ -3,7 +3,7 @@ import cnn from '../../probes/cnn.js';
 import mlp from '../../probes/mlp.js';
 import transformer from '../../probes/transformer.js';
 import type { AnyProbe } from '../../src/core/probe.js';
-import type { TfjsModelSpec } from '../../src/models/spec.js';
+import type { ModelWorkload } from '../../src/models/spec.js';
 import {
   activationElements,
   isTrainable,
@@ -25,7 +25,7 @@ const CNN = { engine: 'tfjs-cpu', image: 224, channels: 64, blocks: 2 };
 
 /** The network a model probe hands its backends for a parameter set. */
 function networkOf(probe: AnyProbe, params: Record<string, unknown>): Network {
-  return (probe.impl.cpu!(params, {} as never) as TfjsModelSpec).network;
+  return (probe.impl.cpu!(params, {} as never) as ModelWorkload).network;
 }
 
 /** work() of a parameter set as the plan runs it (normalised first). */

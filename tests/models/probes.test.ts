@@ -14,8 +14,9 @@ import { definitionHash } from '../../src/measure/definition.js';
 import { planProbes, parseOverride } from '../../src/measure/plan.js';
 import { verify } from '../../src/measure/verify.js';
 import { loadEngine } from '../../src/models/tfjs/engines.js';
-import { checkModelCapacity, largestTensorBytes } from '../../src/models/tfjs/session.js';
+import { checkModelCapacity, largestTensorBytes } from '../../src/models/tfjs/workload.js';
 import type { ModelParams } from '../../src/models/probe.js';
+import type { ModelWorkload } from '../../src/models/spec.js';
 import mlp from '../../probes/mlp.js';
 import cnn from '../../probes/cnn.js';
 import transformer from '../../probes/transformer.js';
@@ -87,6 +88,12 @@ describe('model probes on the CPU engines', () => {
     expect(check.passed).toBe(false);
   });
 
+  it("refuses a model over the host memory available (the session's check, after the workload's own)", () => {
+    const params = { scenario: 'offline', engine: 'tfjs-wasm', sequence: 512, width: 768, heads: 12, batch: 16 } as ModelParams;
+    expect(() => session.checkCapacity(transformer, params, 1024)).toThrow(/host memory/);
+    expect(() => session.checkCapacity(transformer, params, 2 ** 40)).not.toThrow();
+  });
+
   it('says which engines cannot run, before or when preparing', async () => {
     expect(session.unsupported(mlp, paramsOf(mlp, 'offline', 'tfjs-node'))).toMatch(/@tensorflow\/tfjs-node is not installed/);
     expect(session.unsupported(mlp, paramsOf(mlp, 'offline', 'tfjs-webgpu'))).toMatch(/runs on the webgpu backend/);
@@ -129,13 +136,13 @@ describe('model probes on tfjs-webgpu (lavapipe)', () => {
 });
 
 describe('model probe definitions', () => {
-  it('counts the largest tensor and refuses it over a named limit, and host memory over what is available', () => {
+  it('counts the largest tensor and refuses it over a named limit (host memory: the session checks it, above)', () => {
     const params = { scenario: 'offline', engine: 'tfjs-webgpu', sequence: 512, width: 768, heads: 12, batch: 16 } as ModelParams;
-    const real = transformer.impl.webgpu!(params, { features: [], limits: {}, software: true }) as Parameters<typeof largestTensorBytes>[0];
+    const real = transformer.impl.webgpu!(params, { features: [], limits: {}, software: true }) as ModelWorkload;
     expect(largestTensorBytes(real)).toBe(4 * 16 * 12 * 512 * 512); // attention scores of 16 samples: 192 MiB
-    expect(() => checkModelCapacity(real, { maxBufferSize: 2 ** 27 }, ['maxBufferSize'], transformer, params, 2 ** 40)).toThrow(CapacityError);
-    expect(() => checkModelCapacity(real, { maxBufferSize: 2 ** 27 }, ['maxBufferSize'], transformer, params, 2 ** 40)).toThrow(/maxBufferSize of 128.0 MiB/);
-    expect(() => checkModelCapacity(real, {}, [], transformer, params, 1024)).toThrow(/host memory/);
+    expect(() => checkModelCapacity(real, { maxBufferSize: 2 ** 27 })).toThrow(CapacityError);
+    expect(() => checkModelCapacity(real, { maxBufferSize: 2 ** 27 })).toThrow(/maxBufferSize of 128.0 MiB/);
+    expect(() => checkModelCapacity(real, { maxBufferSize: 2 ** 28 })).not.toThrow();
   });
 
   it('keeps results of different engines comparable (the engine is not in the definition hash)', () => {

@@ -3,11 +3,11 @@
  * shared memory: native code built for the host's ISA where it is built, else
  * WebAssembly, or the system BLAS.
  */
-import type { AnyProbe, Inputs, Params } from '../../core/probe.js';
-import { isUnsupported } from '../../core/probe.js';
+import type { AnyProbe, Inputs, Params, Unsupported } from '../../core/probe.js';
+import type { HostedWorkload } from '../../core/workload.js';
 import { CBLAS_SGEMM_CALL, type CpuBuildContext, type CpuKernelSpec, type CpuWasmKernel } from '../../core/kernel.js';
-import { AbortedError, UnavailableError } from '../../core/errors.js';
-import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
+import { AbortedError } from '../../core/errors.js';
+import type { Capabilities, DeviceInfo, PreparedKernel, WindowRequest, WindowTiming } from '../backend.js';
 import { CpuWorkerPool } from './pool.js';
 import { allocate, layoutBuffers, partition, viewOf, type Layout } from './memory.js';
 import { kernelModule, kernelSource } from './wasm.js';
@@ -15,8 +15,7 @@ import { blasEngineName, findBlas } from './blas.js';
 import type { WorkerKernel, WorkerPhase } from './protocol.js';
 import { findNative, NATIVE_CFLAGS, nativeEngineName, nativeEntry, nativeIdentity } from './native.js';
 import { checkHostMemory } from '../capacity.js';
-import type { TfjsModelSpec } from '../../models/spec.js';
-import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
+import { SessionBase } from '../session-base.js';
 
 /** Each worker's share of every phase (outer: workers): the export and its arguments over its slice, or null for an empty slice. */
 function splitPhases(spec: CpuWasmKernel, layout: Layout, threads: number): WorkerPhase[][] {
@@ -29,15 +28,21 @@ function splitPhases(spec: CpuWasmKernel, layout: Layout, threads: number): Work
   );
 }
 
-export class CpuSession implements DeviceSession {
-  private abortRequested = false;
+/**
+ * A hosted workload (a TensorFlow.js engine) runs on this thread or keeps its
+ * own threads; the pool idles meanwhile.
+ */
+export class CpuSession extends SessionBase<CpuKernelSpec> {
+  protected readonly backendName = 'CPU';
 
   private constructor(
     readonly device: DeviceInfo,
     readonly capabilities: Capabilities,
     private pool: CpuWorkerPool,
     private readonly ctx: CpuBuildContext,
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(device: DeviceInfo, capabilities: Capabilities, threads: number): Promise<CpuSession> {
     const pool = await CpuWorkerPool.create(threads);
@@ -45,34 +50,17 @@ export class CpuSession implements DeviceSession {
     return new CpuSession(device, capabilities, pool, { threads, relaxedSimd });
   }
 
-  private spec(probe: AnyProbe, params: Params): CpuKernelSpec | TfjsModelSpec | string {
-    if (!probe.impl.cpu) return `probe ${probe.id} has no CPU implementation`;
-    const spec = probe.impl.cpu(params, this.ctx);
-    if (isUnsupported(spec)) return spec.unsupported;
-    return spec.kind === 'tfjs' ? (modelUnsupported(spec, this.device) ?? spec) : spec;
+  protected describe(probe: AnyProbe, params: Params): CpuKernelSpec | HostedWorkload | Unsupported | undefined {
+    return probe.impl.cpu?.(params, this.ctx);
   }
 
-  unsupported(probe: AnyProbe, params: Params): string | null {
-    const spec = this.spec(probe, params);
-    return typeof spec === 'string' ? spec : null;
-  }
-
-  /** Throws a CapacityError when the probe's buffers or host memory needs cannot fit; allocates nothing. */
-  checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') return;
-    if (spec.kind === 'tfjs') return checkModelCapacity(spec, {}, [], probe, params, availableBytes);
+  protected checkKernelCapacity(spec: CpuKernelSpec, probe: AnyProbe, params: Params, availableBytes: number): void {
     // The buffers of the kernel that will actually run (the BLAS call, or its fallback).
     layoutBuffers(spec.kind === 'wasm' ? spec.buffers : findBlas().found ? spec.buffers : spec.fallback.buffers);
     checkHostMemory(probe, params, availableBytes);
   }
 
-  async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') throw new UnavailableError(spec);
-    this.abortRequested = false;
-    // TensorFlow.js engines run on this thread (tfjs-wasm and tfjs-node keep their own threads); the pool idles meanwhile.
-    if (spec.kind === 'tfjs') return prepareModelOn(spec, this.device, inputs, () => this.abortRequested);
+  protected async prepareKernel(spec: CpuKernelSpec, inputs: Inputs): Promise<PreparedKernel> {
     if (spec.kind === 'blas-sgemm') {
       const blas = findBlas();
       if (blas.found) {
@@ -159,8 +147,8 @@ export class CpuSession implements DeviceSession {
     this.pool = await CpuWorkerPool.create(threads);
   }
 
-  abort(): void {
-    this.abortRequested = true;
+  override abort(): void {
+    super.abort();
     this.pool.abort();
   }
 

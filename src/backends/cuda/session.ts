@@ -2,11 +2,12 @@
  * An open CUDA device: its primary context, one stream, and cuBLAS bound to
  * that stream when the library is present.
  */
-import { CapacityError, UnavailableError } from '../../core/errors.js';
+import { CapacityError } from '../../core/errors.js';
 import type { CudaBuildContext, CudaSpec } from '../../core/kernel.js';
-import { isUnsupported, type AnyProbe, type Inputs, type Params } from '../../core/probe.js';
+import type { AnyProbe, Inputs, Params, Unsupported } from '../../core/probe.js';
+import type { HostedWorkload } from '../../core/workload.js';
 import { formatBytes } from '../../core/units.js';
-import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel } from '../backend.js';
+import type { Capabilities, DeviceInfo, PreparedKernel } from '../backend.js';
 import type { Cublas } from './cublas.js';
 import type { CudaDriver, Handle } from './driver.js';
 import { prepareGemm, prepareKernel, prepareTransfer, type CudaHost } from './kernel.js';
@@ -14,16 +15,15 @@ import { deviceBytes } from './memory.js';
 import type { Nvrtc } from './nvrtc.js';
 import { CUDA_TIMERS } from './timing.js';
 import { checkHostMemory } from '../capacity.js';
-import type { TfjsModelSpec } from '../../models/spec.js';
-import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
+import { SessionBase } from '../session-base.js';
 
 export interface CudaLibraries {
   nvrtc: Nvrtc | { unavailable: string };
   cublas: Cublas | { unavailable: string };
 }
 
-export class CudaSession implements DeviceSession {
-  private abortRequested = false;
+export class CudaSession extends SessionBase<CudaSpec> {
+  protected readonly backendName = 'CUDA';
   private readonly host: CudaHost;
 
   private constructor(
@@ -37,6 +37,7 @@ export class CudaSession implements DeviceSession {
     libs: CudaLibraries,
     cublas: { lib: Cublas; version: string } | null,
   ) {
+    super();
     const [major, minor] = build.computeCapability;
     this.host = {
       driver,
@@ -77,25 +78,16 @@ export class CudaSession implements DeviceSession {
     return new CudaSession(info, capabilities, driver, handle, ctx[0], stream[0], build, libs, cublas);
   }
 
-  private spec(probe: AnyProbe, params: Params): CudaSpec | TfjsModelSpec | string {
-    if (!probe.impl.cuda) return `probe ${probe.id} has no CUDA implementation`;
-    const spec = probe.impl.cuda(params, this.build);
-    if (isUnsupported(spec)) return spec.unsupported;
-    if (spec.kind === 'tfjs') return modelUnsupported(spec, this.device) ?? spec;
+  protected describe(probe: AnyProbe, params: Params): CudaSpec | HostedWorkload | Unsupported | undefined {
+    return probe.impl.cuda?.(params, this.build);
+  }
+
+  protected override kernelUnsupported(spec: CudaSpec): string | null {
     if (spec.kind === 'cublas-gemm' && !this.host.cublas && !spec.fallback) return `cuBLAS is unavailable and flopmeter has no own ${spec.precision} GEMM kernel`;
-    return spec;
+    return null;
   }
 
-  unsupported(probe: AnyProbe, params: Params): string | null {
-    const spec = this.spec(probe, params);
-    return typeof spec === 'string' ? spec : null;
-  }
-
-  checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') return;
-    // TensorFlow allocates its own device memory; only the host side is checked here.
-    if (spec.kind === 'tfjs') return checkModelCapacity(spec, {}, [], probe, params, availableBytes);
+  protected checkKernelCapacity(spec: CudaSpec, probe: AnyProbe, params: Params, availableBytes: number): void {
     const buffers = spec.kind === 'cuda' ? spec.buffers : spec.kind === 'cublas-gemm' ? (this.host.cublas ? spec.buffers : (spec.fallback?.buffers ?? [])) : [];
     let need = buffers.reduce((s, b) => s + deviceBytes(b), 0);
     if (spec.kind === 'cuda-transfer') need = probe.work(params).bytes ?? 0;
@@ -109,18 +101,10 @@ export class CudaSession implements DeviceSession {
     checkHostMemory(probe, params, availableBytes);
   }
 
-  async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') throw new UnavailableError(spec);
-    this.abortRequested = false;
-    if (spec.kind === 'tfjs') return prepareModelOn(spec, this.device, inputs, () => this.abortRequested);
+  protected async prepareKernel(spec: CudaSpec, inputs: Inputs): Promise<PreparedKernel> {
     if (spec.kind === 'cuda') return prepareKernel(this.host, spec, inputs);
     if (spec.kind === 'cublas-gemm') return prepareGemm(this.host, spec, inputs);
     return prepareTransfer(this.host, spec, inputs);
-  }
-
-  abort(): void {
-    this.abortRequested = true;
   }
 
   async close(): Promise<void> {

@@ -6,16 +6,16 @@
 import os from 'node:os';
 import { CapacityError, DeviceLostError, FlopmeterError, UnavailableError } from '../../core/errors.js';
 import { GPU_DTYPE_BYTES, type WebGpuBuildContext, type WebGpuKernelSpec } from '../../core/kernel.js';
-import { isUnsupported, type AnyProbe, type Inputs, type Params } from '../../core/probe.js';
+import type { AnyProbe, Inputs, Params, Unsupported } from '../../core/probe.js';
+import type { HostedWorkload, WorkloadHost } from '../../core/workload.js';
 import { formatBytes } from '../../core/units.js';
-import type { Capabilities, DeviceInfo, DeviceSession, PreparedKernel } from '../backend.js';
+import type { Capabilities, DeviceInfo, PreparedKernel } from '../backend.js';
 import { gpuFor, REQUESTED_LIMITS, WANTED_FEATURES, type AdapterRef, type DawnModule } from './dawn.js';
 import { bufferBytes } from './buffers.js';
 import { prepareWgsl, TIMERS, type KernelHost } from './kernel.js';
 import { shaderModuleText } from './shaders.js';
 import { checkHostMemory } from '../capacity.js';
-import type { TfjsModelSpec } from '../../models/spec.js';
-import { checkModelCapacity, modelUnsupported, prepareModelOn } from '../../models/tfjs/session.js';
+import { SessionBase } from '../session-base.js';
 
 interface Opened {
   gpu: GPU;
@@ -29,6 +29,9 @@ interface Opened {
 
 let openings = 0;
 
+/** The adapter limits that bound any one buffer a probe (or a hosted framework) allocates. */
+const BUFFER_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize'] as const;
+
 async function openDevice(dawn: DawnModule, ref: AdapterRef, deviceTimer: boolean): Promise<Opened> {
   const gpu = gpuFor(dawn, ref);
   const adapter = await gpu.requestAdapter();
@@ -40,10 +43,10 @@ async function openDevice(dawn: DawnModule, ref: AdapterRef, deviceTimer: boolea
   return { gpu, device, info: adapter.info, serial: ++openings, features: [...features], limits: requiredLimits };
 }
 
-export class WebGpuSession implements DeviceSession {
+export class WebGpuSession extends SessionBase<WebGpuKernelSpec> {
+  protected readonly backendName = 'WebGPU';
   private opened: Opened | null;
   private lost: string | null = null;
-  private abortRequested = false;
 
   private constructor(
     readonly device: DeviceInfo,
@@ -53,6 +56,7 @@ export class WebGpuSession implements DeviceSession {
     private readonly deviceTimer: boolean,
     opened: Opened,
   ) {
+    super();
     this.opened = opened;
     this.watch(opened.device);
   }
@@ -79,31 +83,44 @@ export class WebGpuSession implements DeviceSession {
     return { features: this.capabilities.features, limits: this.opened?.limits ?? {}, software: Boolean(this.device.identity.software) };
   }
 
-  private spec(probe: AnyProbe, params: Params): WebGpuKernelSpec | TfjsModelSpec | string {
-    if (!probe.impl.webgpu) return `probe ${probe.id} has no WebGPU implementation`;
-    const spec = probe.impl.webgpu(params, this.ctx);
-    if (isUnsupported(spec)) return spec.unsupported;
-    if (spec.kind === 'tfjs') return modelUnsupported(spec, this.device) ?? spec;
+  protected describe(probe: AnyProbe, params: Params): WebGpuKernelSpec | HostedWorkload | Unsupported | undefined {
+    return probe.impl.webgpu?.(params, this.ctx);
+  }
+
+  protected override kernelUnsupported(spec: WebGpuKernelSpec): string | null {
     const missing = (spec.features ?? []).filter((f) => !this.capabilities.features.includes(f));
-    if (missing.length) return `the adapter lacks ${missing.join(', ')}`;
-    return spec;
+    return missing.length ? `the adapter lacks ${missing.join(', ')}` : null;
   }
 
-  unsupported(probe: AnyProbe, params: Params): string | null {
-    const spec = this.spec(probe, params);
-    return typeof spec === 'string' ? spec : null;
+  /** The limits the device was opened with (the adapter's as discovered while it is closed). */
+  private get limits(): Record<string, number> {
+    return this.opened?.limits ?? this.device.limits;
   }
 
-  checkCapacity(probe: AnyProbe, params: Params, availableBytes: number): void {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') return;
-    const limits = this.opened?.limits ?? this.device.limits;
-    if (spec.kind === 'tfjs') return checkModelCapacity(spec, limits, ['maxStorageBufferBindingSize', 'maxBufferSize'], probe, params, availableBytes);
+  /** The adapter's limits on one buffer, in the order they are checked. */
+  private bufferLimits(): Record<string, number> {
+    const limits = this.limits;
+    const out: Record<string, number> = {};
+    for (const name of BUFFER_LIMITS) if (limits[name] !== undefined) out[name] = limits[name];
+    return out;
+  }
+
+  protected override workloadHost(): WorkloadHost {
+    const opened = this.opened;
+    return {
+      ...super.workloadHost(),
+      bufferLimits: this.bufferLimits(),
+      aborted: () => this.abortRequested || this.lost !== null,
+      webgpu: opened ? { instance: opened.gpu, device: opened.device, info: opened.info, globals: this.dawn.globals, key: `${this.device.id}/${opened.serial}` } : undefined,
+    };
+  }
+
+  protected checkKernelCapacity(spec: WebGpuKernelSpec, probe: AnyProbe, params: Params, availableBytes: number): void {
+    const bufferLimits = Object.entries(this.bufferLimits());
     for (const b of spec.buffers) {
       const bytes = bufferBytes(b);
-      for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
-        const max = limits[limit];
-        if (max !== undefined && bytes > max) {
+      for (const [limit, max] of bufferLimits) {
+        if (bytes > max) {
           throw new CapacityError(
             `buffer ${b.name} (${b.length} × ${b.dtype}) needs ${formatBytes(bytes)}, more than the adapter's ${limit} of ${formatBytes(max)} (${max} bytes)`,
             bytes,
@@ -113,7 +130,7 @@ export class WebGpuSession implements DeviceSession {
         }
       }
     }
-    const maxGroups = limits.maxComputeWorkgroupsPerDimension;
+    const maxGroups = this.limits.maxComputeWorkgroupsPerDimension;
     for (const step of spec.steps) {
       for (const w of step.workgroups) {
         if (maxGroups !== undefined && w > maxGroups) {
@@ -137,15 +154,12 @@ export class WebGpuSession implements DeviceSession {
     return this.opened;
   }
 
-  async prepare(probe: AnyProbe, params: Params, inputs: Inputs): Promise<PreparedKernel> {
-    const spec = this.spec(probe, params);
-    if (typeof spec === 'string') throw new UnavailableError(spec);
+  protected override async beforePrepare(): Promise<void> {
+    await this.live();
+  }
+
+  protected async prepareKernel(spec: WebGpuKernelSpec, inputs: Inputs): Promise<PreparedKernel> {
     const opened = await this.live();
-    this.abortRequested = false;
-    if (spec.kind === 'tfjs') {
-      const gpu = { instance: opened.gpu, device: opened.device, info: opened.info, globals: this.dawn.globals, key: `${this.device.id}/${opened.serial}` };
-      return prepareModelOn(spec, this.device, inputs, () => this.abortRequested || this.lost !== null, gpu);
-    }
     const host: KernelHost = {
       device: opened.device,
       constants: this.dawn.globals as KernelHost['constants'],
@@ -164,10 +178,6 @@ export class WebGpuSession implements DeviceSession {
   /** For tests and for the CLI's interruption: the device's own handle. */
   get gpuDevice(): GPUDevice | null {
     return this.opened?.device ?? null;
-  }
-
-  abort(): void {
-    this.abortRequested = true;
   }
 
   async close(): Promise<void> {

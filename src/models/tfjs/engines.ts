@@ -6,7 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { describeError, UnavailableError } from '../../core/errors.js';
-import type { BackendId } from '../../backends/backend.js';
+import type { BackendId } from '../../core/device.js';
+import type { WebGpuDeviceHandle } from '../../core/workload.js';
 import type { Tf } from './forward.js';
 
 export type EngineId = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgpu' | 'tfjs-node' | 'tfjs-node-gpu';
@@ -74,18 +75,6 @@ export function engineUnavailable(id: EngineId): string | null {
   return installed.get(id)!;
 }
 
-/** A GPU device the WebGPU engine runs on: the one flopmeter's WebGPU session opened. */
-export interface GpuHost {
-  /** The GPU instance the device came from (TensorFlow.js requires navigator.gpu to exist). */
-  instance: GPU;
-  device: GPUDevice;
-  info: GPUAdapterInfo;
-  /** WebGPU constants (GPUBufferUsage, ...) that TensorFlow.js expects as globals. */
-  globals: Record<string, unknown>;
-  /** Identifies the device, so that a different one re-binds the engine. */
-  key: string;
-}
-
 /** A loaded engine. */
 export interface LoadedEngine {
   id: EngineId;
@@ -126,7 +115,7 @@ async function onCore(id: EngineId, tf: Tf, extra: string, notes: string[] = [])
 
 let boundGpu: string | null = null;
 
-async function loadWebGpu(tf: Tf, gpu: GpuHost | undefined): Promise<LoadedEngine> {
+async function loadWebGpu(tf: Tf, gpu: WebGpuDeviceHandle | undefined): Promise<LoadedEngine> {
   if (!gpu) throw new UnavailableError('tfjs-webgpu runs only on a WebGPU device');
   const global = globalThis as Record<string, unknown> & { navigator?: { gpu?: GPU } };
   for (const [k, v] of Object.entries(gpu.globals)) if (!(k in global)) global[k] = v;
@@ -168,7 +157,7 @@ async function loadNative(id: 'tfjs-node' | 'tfjs-node-gpu'): Promise<LoadedEngi
 }
 
 /** Loads an engine and makes it current. Throws an UnavailableError saying why it cannot run. */
-export async function loadEngine(id: EngineId, gpu?: GpuHost): Promise<LoadedEngine> {
+export async function loadEngine(id: EngineId, gpu?: WebGpuDeviceHandle): Promise<LoadedEngine> {
   const missing = engineUnavailable(id);
   if (missing) throw new UnavailableError(missing);
   if (id === 'tfjs-node' || id === 'tfjs-node-gpu') return loadNative(id);

@@ -7,16 +7,14 @@
  */
 import { UnavailableError } from '../../core/errors.js';
 import type { Inputs, Reference } from '../../core/probe.js';
-import type { PreparedKernel, TimerInfo, WindowRequest, WindowTiming } from '../../backends/backend.js';
+import type { TimerInfo } from '../../core/device.js';
+import type { PreparedKernel, WindowRequest, WindowTiming } from '../../core/prepared.js';
 import { roundtripWindow } from '../../backends/roundtrip.js';
 import { formatBytes } from '../../core/units.js';
 import { elementsOf, isTrainable, networkOutput, networkWeights } from '../network.js';
-import { GRADIENT_SAMPLES, type TfjsModelSpec } from '../spec.js';
+import { GRADIENT_SAMPLES, LEARNING_RATE, modelKernelIdentity, type TfjsModelSpec } from '../spec.js';
 import { forward, trainingLoss, type Tensor, type Tf } from './forward.js';
 import type { LoadedEngine } from './engines.js';
-
-/** SGD step size of the training scenario: small enough that weights stay finite over a long run of random-target steps. */
-const LEARNING_RATE = 1e-3;
 
 /**
  * A gradient that is zero in exact arithmetic (the attention key bias: softmax
@@ -226,9 +224,4 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
       m.all.forEach((t) => t.dispose());
     },
   };
-}
-
-/** The kernel a model workload is, as data (engine left out: results of different engines stay comparable). */
-export function modelKernelIdentity(spec: TfjsModelSpec): string {
-  return JSON.stringify({ network: spec.network, scenario: spec.scenario, batch: spec.batch, verifyBatch: spec.verifyBatch, learningRate: LEARNING_RATE });
 }
