@@ -4,8 +4,8 @@
  * cache (production dependencies only), then the installed command run from a
  * directory outside the repository: `devices`, `run --preset quick` and `serve`
  * answering /metrics; the shipped systemd unit verified against the installed
- * command; and the optional large parts (TensorFlow.js, Vega) removed from the
- * install without breaking a probe run, as they load only when used. Slow
+ * command; and the optional large parts (TensorFlow.js, Vega, Dawn) removed from the
+ * install without breaking a CPU probe run, as they load only when used. Slow
  * (an install of ~180 packages): one file, generous timeouts.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -142,14 +142,15 @@ describe('flopmeter installed from its npm tarball', () => {
     expect(r.code).toBe(0);
   });
 
-  it('runs probes with TensorFlow.js and Vega removed: they load only when used', async (ctx) => {
+  it('runs CPU probes with TensorFlow.js, Vega and Dawn removed: they load only when used', async (ctx) => {
     requireComponent(ctx, npmThere, 'npm');
     const modules = join(pkg, 'node_modules');
-    for (const m of ['@tensorflow', 'vega', 'vega-lite']) renameSync(join(modules, m), join(dir, m.replace('/', '_')));
+    for (const m of ['@tensorflow', 'vega', 'vega-lite', 'webgpu']) renameSync(join(modules, m), join(dir, m.replace('/', '_')));
     const r = await flopmeter(bin, ['run', '--preset', 'quick', '-b', 'cpu', '-p', 'reduce', '-o', 'without.json'], work);
     expect(r.code, r.stderr).toBe(0);
     const devices = await flopmeter(bin, ['devices'], work);
     expect(devices.code, devices.stderr).toBe(0);
     expect(devices.stdout).toMatch(/tfjs-wasm\s+on cpu\s+unavailable/);
+    expect(devices.stdout).toMatch(/^webgpu\s+unavailable/m);
   });
 });
