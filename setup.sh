@@ -19,6 +19,8 @@
 #        the tests and the benchmark start their own instances and stop them afterwards;
 #      - chromium, fonts-liberation: the tests open the HTML reports in headless Chromium
 #        (through playwright-core, which downloads no browser of its own);
+#      - systemd: `systemd-analyze verify` checks deploy/flopmeter.service in the tests (a slim
+#        container image may lack it; nothing here starts or enables a service);
 #   2. the npm packages, exactly as package-lock.json pins them;
 #   3. the build (TypeScript, the WebAssembly kernels, and the native CPU kernels cached
 #      under dist/native/ by this processor's ISA flags and their sources).
@@ -49,7 +51,7 @@ ensure_backports() {
 if command -v apt-get >/dev/null 2>&1 && [ -z "${no_root:-}" ]; then
   missing=()
   for p in libopenblas0-pthread libopenblas-dev gcc libc6-dev libvulkan1 \
-           prometheus prometheus-pushgateway prometheus-node-exporter openssl chromium fonts-liberation; do
+           prometheus prometheus-pushgateway prometheus-node-exporter openssl chromium fonts-liberation systemd; do
     installed "$p" || missing+=("$p")
   done
   mesa=$(version_of mesa-vulkan-drivers)

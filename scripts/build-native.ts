@@ -11,7 +11,7 @@
  *   node dist/scripts/build-native.js [--force]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNative, nativeKey, nativePaths, nativeSourceDir, NATIVE_CFLAGS, type NativeBuildStatus } from '../src/backends/cpu/native.js';
@@ -42,12 +42,18 @@ export interface NativeBuildOptions {
   paths?: { library: string; status: string };
 }
 
-/** Compiles the library unless this key's is already built (or `force`); never throws for a missing or failing compiler. */
+/** Compiles the library unless this key's is already built (or `force`); never throws for a missing or failing compiler or a folder it cannot write. */
 export function buildNative(options: NativeBuildOptions = {}): NativeBuild {
   const env = options.env ?? process.env;
   const paths = options.paths ?? nativePaths(nativeKey());
   if (!options.force && existsSync(paths.library)) return { outcome: 'cached', library: paths.library };
-  mkdirSync(dirname(paths.library), { recursive: true });
+  try {
+    mkdirSync(dirname(paths.library), { recursive: true });
+    accessSync(dirname(paths.library), constants.W_OK);
+  } catch (err) {
+    // An installation this user does not own (npm install -g as root, /usr read-only under systemd): nothing can be recorded there.
+    return { outcome: 'failed', library: paths.library, reason: `cannot write ${dirname(paths.library)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): run it as the installation's owner` };
+  }
   const record = (status: NativeBuildStatus): void => writeFileSync(paths.status, `${JSON.stringify(status, null, 2)}\n`);
   const compiler = findCompiler(env);
   const sources = readdirSync(nativeSourceDir()).filter((f) => f.endsWith('.c')).sort().map((f) => join(nativeSourceDir(), f));

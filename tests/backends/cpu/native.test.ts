@@ -62,6 +62,11 @@ describe('native CPU kernels', () => {
     expect(statusOf(at.status)).toMatchObject({ ok: false, compiler: null, reason: build.reason });
   });
 
+  it('say so, without throwing, where their folder cannot be written (an installation the user does not own)', () => {
+    const build = buildNative({ paths: { library: '/dev/null/native/k.so', status: '/dev/null/native/k.json' } });
+    expect(build).toMatchObject({ outcome: 'failed', reason: "cannot write /dev/null/native (ENOTDIR): run it as the installation's owner" });
+  });
+
   it('record the compiler\'s complaint when compiling fails', () => {
     const at = paths('failing');
     // A compiler that answers --version but rejects the sources, as a cc without -march=native support does.
