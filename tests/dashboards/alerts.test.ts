@@ -68,7 +68,7 @@ describe('the alerting rules', () => {
       for (const [, pattern] of rules.matchAll(/__name__=~"([^"]+)"/g)) {
         expect([...names].some((n) => new RegExp(`^${pattern}$`).test(n)), pattern).toBe(true);
       }
-      for (const name of ['flopmeter_device_energy_joules_total', 'flopmeter_sampler_errors_total']) expect(names, name).toContain(name);
+      for (const name of ['flopmeter_device_energy_joules_total', 'flopmeter_sampler_errors_total', 'flopmeter_device_up', 'flopmeter_device_health_info']) expect(names, name).toContain(name);
       expect(metrics).toMatch(/^flopmeter_device_power_watts\{device="[^"]+",component="device"\}/m);
       const reasons = /reason=~"([^"]+)"/.exec(rules)![1]!.split('|');
       for (const reason of reasons) expect(metrics, reason).toMatch(new RegExp(`^flopmeter_device_throttle_reason_active\\{device="[^"]+",reason="${reason}"\\}`, 'm'));

@@ -77,7 +77,7 @@ describe('flopmeter installed from its npm tarball', () => {
   it('packs what runs, and no sources, tests or per-host native kernels', (ctx) => {
     requireComponent(ctx, npmThere, 'npm');
     const files = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    for (const f of ['bin/flopmeter.js', 'dist/src/cli/main.js', 'dist/scripts/build-native.js', 'dist/kernels/cpu/gemm.wasm', 'kernels/cpu-native/vector.h', 'kernels/webgpu/gemm.wgsl', 'schemas/report-1.schema.json', 'dashboards/flopmeter-fleet.json', 'dashboards/alerts/flopmeter.rules.yml', 'deploy/flopmeter.service', 'deploy/flopmeter.env', 'README.md']) {
+    for (const f of ['bin/flopmeter.js', 'dist/src/cli/main.js', 'dist/scripts/build-native.js', 'dist/kernels/cpu/gemm.wasm', 'kernels/cpu-native/vector.h', 'kernels/webgpu/gemm.wgsl', 'schemas/report-1.schema.json', 'dashboards/flopmeter-fleet.json', 'dashboards/alerts/flopmeter.rules.yml', 'deploy/flopmeter.service', 'deploy/flopmeter.env', 'README.md', 'LICENSE', 'examples/flopmeter_work.py', 'examples/flopmeter-work.mjs']) {
       expect(files, f).toContain(`package/${f}`);
     }
     expect(files.filter((f) => /^package\/(src|tests|dist\/native|dist\/bench)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
