@@ -9,9 +9,7 @@ import type { Document } from '../views/document.js';
 import { renderMarkdown } from '../views/markdown.js';
 import { renderText } from '../views/text.js';
 import type { CommandContext } from './context.js';
-
-export const FORMATS = ['text', 'md', 'html', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format } from './formats.js';
 
 const BY_EXTENSION: Record<string, Format> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.txt': 'text' };
 
