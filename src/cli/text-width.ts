@@ -42,12 +42,15 @@ function within(ranges: ReadonlyArray<readonly [number, number]>, codePoint: num
   return ranges.some(([first, last]) => codePoint >= first && codePoint <= last);
 }
 
+/** Printable ASCII only: nearly every string a help layout measures, one column a character. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The columns `text` takes on a terminal (see the module comment for what is counted). */
 export function textWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const char of text.replace(ANSI, '')) {
     const codePoint = char.codePointAt(0)!;
-    // Printable ASCII, nearly all of any help text, is one column: no range to search.
     if (codePoint >= 0x20 && codePoint < 0x7f) width += 1;
     else if (!within(ZERO_WIDTH, codePoint)) width += within(WIDE, codePoint) ? 2 : 1;
   }
