@@ -3,13 +3,14 @@
  * imports are some 60 small ES modules, and Node.js resolving and loading them
  * one by one took longer than Node.js takes to start; bundled with
  * src/cli/program.ts into dist/src/cli/program.bundle.js (which
- * src/cli/main.ts loads) they load as one. Only packages are bundled: every
- * flopmeter module program.ts imports stays its own file, imported from the
- * bundle as before, so that the actions a command loads later share those
- * modules (one UsageError class, one set of command specs). string-width is
- * replaced by src/cli/text-width.ts (why there). The step fails when the
- * bundle would hold anything but the parser's packages (tests/cli/startup.test.ts
- * checks what the CLI loads).
+ * src/cli/main.ts loads) they load as one, with the command specs
+ * (src/cli/commands/) and the few modules of plain data and functions they
+ * import from src/cli (OWN_BUNDLED). Every other flopmeter module stays its own
+ * file, imported from the bundle as before, so that what a command loads later
+ * shares it (one UsageError class, one module state); an action module, loaded
+ * by a dynamic import, stays one too. string-width is replaced by
+ * src/cli/text-width.ts (why there). The step fails when the bundle would hold
+ * anything else (tests/cli/startup.test.ts checks what the CLI loads).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -22,6 +23,11 @@ const entry = join(cliDir, 'program.js');
 /** Where the bundle is written: beside program.js, so that its own relative imports stay right. */
 export const BUNDLE = join(cliDir, 'program.bundle.js');
 /** The packages the parser may bring in (yargs 18's dependencies); anything else in the bundle is a mistake. */
+/**
+ * flopmeter's modules the bundle holds: the parser layer, no class or module
+ * state among them, so that a second copy an action loads is harmless.
+ */
+const OWN_BUNDLED = /^(program|context|formats|text-width|commands\/[\w-]+)\.js$/;
 const PARSER_PACKAGES = /^(yargs|yargs-parser|cliui|y18n|escalade|get-caller-file|wrap-ansi|strip-ansi|ansi-regex|ansi-styles)$/;
 /** yargs' platform shim, which finds yargs' files (its locales, the package.json above it) from its own URL. */
 const YARGS_SHIM = join(packageRoot(), 'node_modules', 'yargs', 'lib', 'platform-shims', 'esm.mjs');
@@ -44,9 +50,10 @@ const parserOnly: Plugin = {
       resolveDir: cliDir,
     }));
     b.onResolve({ filter: /^\./ }, (args) => {
+      if (packageOf(args.importer) !== undefined) return undefined;
       const file = join(args.resolveDir, args.path);
-      if (args.importer === entry && file !== entry) return { path: `./${relative(cliDir, file)}`, external: true };
-      return undefined;
+      if (args.kind !== 'dynamic-import' && OWN_BUNDLED.test(relative(cliDir, file))) return undefined;
+      return { path: `./${relative(cliDir, file)}`, external: true };
     });
     b.onLoad({ filter: /platform-shims\/esm\.mjs$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
@@ -71,8 +78,7 @@ const result = await build({
 });
 // The bundle's files (the text-width namespace's one line of glue left out).
 const bundled = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')).map((input) => join(packageRoot(), input));
-const ours = new Set([entry, join(cliDir, 'text-width.js')]);
-const strays = bundled.filter((file) => !ours.has(file) && !PARSER_PACKAGES.test(packageOf(file) ?? ''));
+const strays = bundled.filter((file) => !OWN_BUNDLED.test(relative(cliDir, file)) && !PARSER_PACKAGES.test(packageOf(file) ?? ''));
 if (strays.length > 0) throw new Error(`the CLI bundle would hold more than the parser: ${strays.map((f) => relative(packageRoot(), f)).join(', ')}`);
 writeFileSync(`${BUNDLE}.inputs.json`, `${JSON.stringify(bundled.map((f) => relative(packageRoot(), f)).sort(), null, 1)}\n`);
 console.log(`bundled the command-line parser (${bundled.length} modules) into ${pathToFileURL(BUNDLE).href}`);
