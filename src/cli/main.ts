@@ -5,6 +5,7 @@
  * (see ./signals.ts); then the command line is parsed and one command runs.
  */
 import { Interrupts, tolerateGoneReaders } from './signals.js';
+import type { runProgram as RunProgram } from './program.js';
 
 const interrupts = new Interrupts(process.stderr, (code) => process.exit(code));
 interrupts.install();
@@ -19,7 +20,9 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${toolInfo().version}\n`);
   code = 0;
 } else {
-  const { runProgram } = await import('./program.js');
+  // ./program.ts with yargs bundled in (scripts/build-cli-bundle.ts): its many small modules load as one file.
+  const bundle: string = './program.bundle.js';
+  const { runProgram } = (await import(bundle)) as { runProgram: typeof RunProgram };
   code = await runProgram(argv, interrupts);
 }
 interrupts.uninstall();

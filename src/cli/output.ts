@@ -6,12 +6,9 @@ import { extname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { checkWritable, writeAtomic } from '../report/write.js';
 import type { Document } from '../views/document.js';
-import { renderMarkdown } from '../views/markdown.js';
 import { renderText } from '../views/text.js';
 import type { CommandContext } from './context.js';
-
-export const FORMATS = ['text', 'md', 'html', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format } from './formats.js';
 
 const BY_EXTENSION: Record<string, Format> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.json': 'json', '.txt': 'text' };
 
@@ -30,6 +27,11 @@ async function renderHtml(doc: Document, embedded?: { id: string; data: unknown 
   return html.renderHtml(doc, embedded);
 }
 
+/** Markdown, its module loaded only when asked for: text, the default, starts without it. */
+async function renderMarkdown(doc: Document): Promise<string> {
+  return (await import('../views/markdown.js')).renderMarkdown(doc);
+}
+
 /** Renders the document (or, for json, the data) and writes it. */
 export async function emit(ctx: CommandContext, opts: { format: Format; out?: string; doc: () => Document; json: () => unknown; embedded?: { id: string; data: unknown } }): Promise<void> {
   if (opts.out) await checkWritable(opts.out);
@@ -39,7 +41,7 @@ export async function emit(ctx: CommandContext, opts: { format: Format; out?: st
       : opts.format === 'html'
         ? await renderHtml(opts.doc(), opts.embedded)
         : opts.format === 'md'
-          ? renderMarkdown(opts.doc())
+          ? await renderMarkdown(opts.doc())
           : renderText(opts.doc());
   if (opts.out) {
     await writeAtomic(opts.out, text);

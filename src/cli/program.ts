@@ -37,6 +37,8 @@ function program(argv: string[], ctx: CommandContext, interrupts: Interrupts, se
     .usage('flopmeter — a compute-efficiency meter: verified workloads on CPU and accelerators, with throughput, work per joule and latency, each with its uncertainty.\n\nUsage: $0 [command] [options]')
     .version(toolInfo().version)
     .strict()
+    // Words after `--` (a child command line: see ./commands/index.ts) and other plain words stay the strings typed, "1.50" included.
+    .parserConfiguration({ 'parse-positional-numbers': false })
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .epilogue(EXIT_CODES_HELP)

@@ -4,7 +4,18 @@
  * value range, not by how many iterations are recorded. Values are recorded
  * in integer nanoseconds and reported in seconds.
  */
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
+
+/**
+ * hdr-histogram-js, loaded on first use: its ~50 CommonJS files take longer to
+ * load than Node.js takes to start, and modules that import this one only for
+ * a type or a chart (`flopmeter report FILE` as text) must not wait for them.
+ */
+let library: typeof Hdr | undefined;
+function hdr(): typeof Hdr {
+  return (library ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
+}
 
 /** Significant digits kept: 3 bounds the value error at 0.1 % with a few hundred KiB at most. */
 const SIGNIFICANT_DIGITS = 3;
@@ -22,12 +33,12 @@ export interface LatencyStats {
 }
 
 export class LatencyHistogram {
-  private readonly h: hdr.Histogram;
+  private readonly h: Hdr.Histogram;
 
-  constructor(existing?: hdr.Histogram) {
+  constructor(existing?: Hdr.Histogram) {
     this.h =
       existing ??
-      hdr.build({
+      hdr().build({
         bitBucketSize: 'packed',
         lowestDiscernibleValue: 1,
         highestTrackableValue: 2,
@@ -38,7 +49,7 @@ export class LatencyHistogram {
 
   /** Decodes a histogram from `encode()` (compressed base64, the HdrHistogram interchange format). */
   static decode(encoded: string): LatencyHistogram {
-    const h = hdr.decodeFromCompressedBase64(encoded, 'packed', false);
+    const h = hdr().decodeFromCompressedBase64(encoded, 'packed', false);
     h.autoResize = true; // a decoded histogram must still take wider values when merged into
     return new LatencyHistogram(h);
   }
@@ -83,7 +94,7 @@ export class LatencyHistogram {
    */
   entries(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    if (!(this.h instanceof hdr.JsHistogram)) throw new Error('LatencyHistogram: iteration needs a JavaScript histogram');
+    if (!(this.h instanceof hdr().JsHistogram)) throw new Error('LatencyHistogram: iteration needs a JavaScript histogram');
     const it = this.h.recordedValuesIterator;
     it.reset();
     while (it.hasNext()) {
@@ -109,7 +120,7 @@ export class LatencyHistogram {
 
   /** Compressed base64 (HdrHistogram V2 encoding), readable by every HdrHistogram implementation. */
   encode(): string {
-    return hdr.encodeIntoCompressedBase64(this.h);
+    return hdr().encodeIntoCompressedBase64(this.h);
   }
 
   destroy(): void {

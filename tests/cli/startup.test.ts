@@ -8,9 +8,9 @@
  * the same recorder seeing those libraries where a command does use them shows
  * that an empty list means something.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fullReport } from '../fixtures/report.js';
 import { ROOT, removeDir, runCli, tempDir, type CliResult } from '../helpers.js';
@@ -19,8 +19,11 @@ const dir = tempDir('startup-');
 afterAll(() => removeDir(dir));
 
 const RECORDER = pathToFileURL(join(ROOT, 'tests', 'fixtures', 'record-loads.js')).href;
-/** The heavy packages, by the directory a loaded file lies in (every vega-* package counts as Vega). */
-const HEAVY = /\/node_modules\/(@tensorflow\/[^/]+|webgpu|vega(?:-[\w-]+)?|koffi|playwright-core|prom-client|systeminformation)\//;
+/** The heavy packages, by the directory a loaded file lies in (every vega-* package counts as Vega; hdr-histogram-js: ~50 files). */
+const HEAVY = /\/node_modules\/(@tensorflow\/[^/]+|webgpu|vega(?:-[\w-]+)?|koffi|playwright-core|prom-client|systeminformation|hdr-histogram-js)\//;
+
+/** The packages the parser bundle holds, by the directory a loaded file lies in (string-width: replaced there). */
+const PARSER_FILES = /\/node_modules\/(yargs|yargs-parser|cliui|y18n|wrap-ansi|string-width|emoji-regex)\//;
 
 let runs = 0;
 
@@ -55,14 +58,44 @@ describe('commands that answer at once', () => {
       const { result, loaded } = await recorded(c.args);
       c.shows(result.stdout);
       // The recorder saw the CLI's entry point, and the command-line parser exactly where it is used:
-      // everywhere but `--version` alone, which is answered without it.
+      // everywhere but `--version` alone, which is answered without it. The parser is the one bundle
+      // (scripts/build-cli-bundle.ts): none of yargs' own files, nor string-width, is loaded.
       expect(loaded.some((f) => f.endsWith('/src/cli/main.js'))).toBe(true);
-      expect(loaded.some((f) => f.includes('/node_modules/yargs/'))).toBe(c.args[0] !== '--version');
+      expect(loaded.some((f) => f.endsWith('/src/cli/program.bundle.js'))).toBe(c.args[0] !== '--version');
+      expect(loaded.filter((f) => PARSER_FILES.test(f))).toEqual([]);
       expect(heavyPackages(loaded)).toEqual([]);
       // Reading a report uses the validator compiled at build time: Ajv's compiler stays unloaded.
       expect(loaded.filter((f) => f.includes('/node_modules/ajv/dist/compile/'))).toEqual([]);
     });
   }
+});
+
+describe('the parser bundle', () => {
+  it('holds yargs, its packages and the command specs, no heavy library, and leaves flopmeter\'s other modules to load as their own files', () => {
+    // The build's record of what it bundled (scripts/build-cli-bundle.ts writes it beside the bundle).
+    const inputs = JSON.parse(readFileSync(join(ROOT, 'dist', 'src', 'cli', 'program.bundle.js.inputs.json'), 'utf8')) as string[];
+    expect(inputs).toEqual(expect.arrayContaining(['node_modules/yargs/index.mjs', 'node_modules/yargs-parser/build/lib/index.js', 'dist/src/cli/program.js']));
+    expect(inputs.filter((f) => HEAVY.test(`/${f}`) || f.includes('string-width'))).toEqual([]);
+    // Of flopmeter's own modules, only the parser layer of src/cli: no class or module state among them.
+    const own = inputs.filter((f) => f.startsWith('dist/'));
+    expect(own).toEqual(expect.arrayContaining(['dist/src/cli/program.js', 'dist/src/cli/text-width.js', 'dist/src/cli/commands/index.js', 'dist/src/cli/commands/report.js']));
+    expect(own.filter((f) => !/^dist\/src\/cli\/(program|context|formats|text-width|commands\/[\w-]+)\.js$/.test(f))).toEqual([]);
+    // Its imports of flopmeter's other modules are left as imports, one copy of each shared with the actions,
+    // and each action is still loaded when its command runs, from where it lies.
+    const bundle = readFileSync(join(ROOT, 'dist', 'src', 'cli', 'program.bundle.js'), 'utf8');
+    expect(bundle).toMatch(/^import \{[^}]*UsageError[^}]*\} from "\.\/\.\.\/core\/errors\.js";$/m);
+    expect(bundle).toMatch(/^import \{ ENGINE_IDS \} from "\.\/\.\.\/models\/tfjs\/engines\.js";$/m);
+    expect(bundle).toContain('lazyRun(() => import("./actions/report.js"))');
+  });
+
+  it('lets yargs find its own files (its locales, the package.json it reads) where they are, as unbundled', () => {
+    const bundlePath = join(ROOT, 'dist', 'src', 'cli', 'program.bundle.js');
+    const shim = /fileURLToPath\(new URL\("([^"]+)", import\.meta\.url\)\)/.exec(readFileSync(bundlePath, 'utf8'));
+    expect(shim?.[1]).toBeDefined();
+    const own = fileURLToPath(new URL(shim![1]!, pathToFileURL(bundlePath)));
+    expect(own).toBe(join(ROOT, 'node_modules', 'yargs', 'lib', 'platform-shims', 'esm.mjs'));
+    expect(existsSync(join(own, '..', '..', '..', 'locales', 'en.json'))).toBe(true);
+  });
 });
 
 describe('the heavy libraries load in the commands that use them', () => {

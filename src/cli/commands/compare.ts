@@ -4,7 +4,7 @@
  * interval and a verdict; hosts and devices beside them.
  */
 import type { Argv } from 'yargs';
-import { FORMATS } from '../output.js';
+import { FORMATS } from '../formats.js';
 import { lazyRun, type CommandSpec } from '../context.js';
 
 export interface CompareArgs {

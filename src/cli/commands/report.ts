@@ -4,7 +4,7 @@
  * upgraded to the current schema.
  */
 import type { Argv } from 'yargs';
-import { FORMATS } from '../output.js';
+import { FORMATS } from '../formats.js';
 import { lazyRun, type CommandSpec } from '../context.js';
 
 export const reportCommand: CommandSpec = {
