@@ -5,6 +5,7 @@
  * the compiled copy (worker threads cannot load .ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,4 +53,13 @@ export function requireBuilt(path: string): string {
     throw new Error(`flopmeter is not built (${relative(packageRoot(), path)} is missing): run "npm run build"`);
   }
   return path;
+}
+
+/**
+ * flopmeter's cache folder for one kind of file (compiled CUDA kernels, V8
+ * code caches): FLOPMETER_CACHE_DIR, else $XDG_CACHE_HOME/flopmeter, else
+ * ~/.cache/flopmeter, with `kind` below it.
+ */
+export function userCacheDir(kind: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.FLOPMETER_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flopmeter'), kind);
 }

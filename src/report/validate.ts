@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as AjvModule from 'ajv/dist/2020.js';
 import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
-import { distDir, packageRoot } from '../core/paths.js';
+import { requireWithCodeCache } from '../core/code-cache.js';
+import { distDir, packageRoot, userCacheDir } from '../core/paths.js';
 
 /** The current published schema's file in schemas/. */
 const CURRENT_SCHEMA_FILE = 'report-1.schema.json';
@@ -55,10 +56,22 @@ function compile(file: string, allErrors: boolean): ValidateFunction {
   const text = schemaText(file);
   const built = builtValidatorPath(file, allErrors);
   if (existsSync(built)) {
-    const validate = require(built) as ValidateFunction & { schemaSha256?: string };
-    if (validate.schemaSha256 === schemaDigest(text)) return validate;
+    const loaded = requireWithCodeCache<ValidateFunction & { schemaSha256?: string }>(built, userCacheDir('v8'));
+    const validate = loaded.exports;
+    if (validate.schemaSha256 === schemaDigest(text)) return savingAfterFirstUse(validate, loaded.save);
   }
   return schemaCompiler(allErrors).compile(JSON.parse(text) as object);
+}
+
+/** The validator, keeping its code cache once its first call has compiled what a report needs. */
+function savingAfterFirstUse(validate: ValidateFunction, save: () => void): ValidateFunction {
+  const first = ((doc: unknown) => {
+    const ok = validate(doc);
+    first.errors = validate.errors;
+    save();
+    return ok;
+  }) as ValidateFunction;
+  return first;
 }
 
 function compiled(): ValidateFunction {

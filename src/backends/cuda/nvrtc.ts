@@ -7,11 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { VendorError } from '../../core/errors.js';
 import { loadLibrary, toolkitDirs, type NativeFunction } from '../../core/native.js';
-import { distDir, packageRoot } from '../../core/paths.js';
+import { distDir, packageRoot, userCacheDir } from '../../core/paths.js';
 
 const DECLS = {
   nvrtcVersion: 'int nvrtcVersion(_Out_ int *major, _Out_ int *minor)',
@@ -99,7 +98,7 @@ export function cudaSource(name: string): string {
 
 /** The folder of compiled kernels: $XDG_CACHE_HOME/flopmeter/cuda (or ~/.cache/...). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.FLOPMETER_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flopmeter'), 'cuda');
+  return userCacheDir('cuda', env);
 }
 
 export interface ModuleImage {
