@@ -15,7 +15,7 @@
  * reports there), --out FILE (the figures as JSON).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +42,8 @@ const { values } = parseArgs({
 const runs = Number(values.runs ?? 8);
 const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
+// A --dir not made yet is made, as --out's folder would not be.
+mkdirSync(dir, { recursive: true });
 
 /** The quantities calibrated, with the budget each one's stated uncertainty comes from. */
 const QUANTITIES: Array<{ name: string; verdict: QuantityName | null; pick(r: Result): { value: number; ci95: [number, number] } | null; budget(r: Result): UncertaintyBudget | null }> = [
