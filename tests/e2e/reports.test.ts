@@ -139,13 +139,25 @@ describe('flopmeter compare', () => {
     const r = await runCli(['compare', A, B]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/flopmeter comparison: node-a vs node-b/);
-    // 250 W against 400 W on the same fake GPU: power and work per joule differ significantly.
+    // 250 W against 400 W on the same fake GPU: power differs significantly.
     expect(r.stdout).toMatch(/power\s+250(\.0)? W \(baseline\)\s+400(\.0)? W ×1\.600/);
-    expect(r.stdout).toMatch(/work per joule .*(less efficient)/);
-    const json = JSON.parse((await runCli(['compare', A, B, '-f', 'json'])).stdout) as { rows: Array<{ cells: Array<{ comparable: boolean; quantities: { power?: { verdict: string } } }> }> };
+    expect(r.stdout).toMatch(/work per joule .*×\d\.\d{3} \[[\d.]+, [\d.]+\]: (less efficient|no significant difference|more efficient)/);
+    type Ratio = { ratio: { value: number; ci95: [number, number] } | null; verdict: string | null };
+    type Quantities = { power?: Ratio; throughput?: Ratio; efficiency?: Ratio };
+    const json = JSON.parse((await runCli(['compare', A, B, '-f', 'json'])).stdout) as { rows: Array<{ cells: Array<{ comparable: boolean; quantities: Quantities }> }> };
     expect(json.rows.length).toBe(8); // stream triad, fma-peak f32 and f16, gemm f32, tf32, f16, bf16, launch-latency
     expect(json.rows.every((row) => row.cells[1]!.comparable)).toBe(true);
     expect(json.rows.every((row) => row.cells[1]!.quantities.power?.verdict === 'higher')).toBe(true);
+    // Work per joule follows throughput over power (1.6× the power), and its verdict follows its interval: whether
+    // the difference is significant depends on the throughput's noise in a 3-window run, so it is not asked for.
+    for (const { cells } of json.rows) {
+      const { throughput, power, efficiency } = cells[1]!.quantities;
+      if (!throughput?.ratio || !power?.ratio || !efficiency?.ratio) continue;
+      expect(Math.abs(efficiency.ratio.value / (throughput.ratio.value / power.ratio.value) - 1)).toBeLessThan(0.1);
+      const [lo, hi] = efficiency.ratio.ci95;
+      expect(efficiency.verdict).toBe(hi < 1 ? 'lower' : lo > 1 ? 'higher' : 'no significant difference');
+    }
+    expect(json.rows.filter((row) => row.cells[1]!.quantities.efficiency?.ratio).length).toBeGreaterThanOrEqual(7);
     const baseline = await runCli(['compare', A, '--baseline', B]);
     expect(baseline.stdout).toMatch(/node-b \(baseline\)/);
   });
