@@ -5,7 +5,7 @@
  * them), and the CPU time it has used (/proc/PID/stat). The procfs root is a
  * parameter so that tests read fixture trees.
  */
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDir, readText } from './files.js';
 
@@ -78,15 +78,27 @@ export function listPids(procRoot = PROC_ROOT): number[] {
     .map(Number);
 }
 
-/** Linux's USER_HZ on every architecture it runs on today, used where `getconf CLK_TCK` cannot be run. */
+/** Linux's USER_HZ on every architecture it runs on today, used where the auxiliary vector cannot be read. */
 export const DEFAULT_CLOCK_TICKS = 100;
+/** The auxiliary vector's entry for the clock ticks per second (AT_CLKTCK in <elf.h>). */
+const AT_CLKTCK = 17n;
 
-/** Clock ticks per second for /proc/PID/stat's times: `getconf CLK_TCK`, else 100. */
+/**
+ * Clock ticks per second for /proc/PID/stat's times: AT_CLKTCK from this
+ * process's auxiliary vector (/proc/self/auxv, 64-bit key/value pairs), what
+ * `getconf CLK_TCK` reports, without forking (a fork from the telemetry thread
+ * while OpenBLAS's threads are busy can deadlock: see host.ts); else 100.
+ */
 export function clockTicksPerSecond(): number {
   try {
-    const n = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return Number.isInteger(n) && n > 0 ? n : DEFAULT_CLOCK_TICKS;
+    const auxv = readFileSync('/proc/self/auxv');
+    for (let i = 0; i + 16 <= auxv.length; i += 16) {
+      if (auxv.readBigUInt64LE(i) !== AT_CLKTCK) continue;
+      const n = Number(auxv.readBigUInt64LE(i + 8));
+      return Number.isInteger(n) && n > 0 ? n : DEFAULT_CLOCK_TICKS;
+    }
   } catch {
-    return DEFAULT_CLOCK_TICKS;
+    // No procfs: the default.
   }
+  return DEFAULT_CLOCK_TICKS;
 }
