@@ -9,10 +9,11 @@
  * Birge ratio 0.5–1.5, leave-one-out coverage ≥ 80 %, A/A false verdicts ≤ 10 %.
  *
  * Options: --runs R (8), --probes LIST (stream,fma-peak,gemm), --param
- * SPEC (repeatable; default stream.op=triad), --backend ID (cpu), --preset ID
+ * SPEC (repeatable; default stream.op=triad and gemm.n=1024: the issue's three results), --backend ID (cpu), --preset ID
  * (standard), --bin FILE (the flopmeter to run: default this one; another
  * build's bin/flopmeter.js measures it "before"), --dir DIR (keep the run
- * reports there), --out FILE (the figures as JSON).
+ * reports there), --out FILE (the figures as JSON), --arg ARG (repeatable: passed
+ * on to every run, e.g. --arg=--no-interleave to measure each result in one stretch).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     bin: { type: 'string' },
     dir: { type: 'string' },
     out: { type: 'string' },
+    arg: { type: 'string', multiple: true },
   },
 });
 const runs = Number(values.runs ?? 8);
@@ -56,7 +58,8 @@ const QUANTITIES: Array<{ name: string; verdict: QuantityName | null; pick(r: Re
 function runOnce(i: number): Report {
   const file = join(dir, `run-${i + 1}.json`);
   const args = [bin, 'run', '-b', values.backend ?? 'cpu', '-p', values.probes ?? 'stream,fma-peak,gemm', '--preset', values.preset ?? 'standard', '--no-progress', '-o', file];
-  for (const p of values.param ?? ['stream.op=triad']) args.push('--param', p);
+  for (const p of values.param ?? ['stream.op=triad', 'gemm.n=1024']) args.push('--param', p);
+  args.push(...(values.arg ?? []));
   const started = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`run ${i + 1} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);

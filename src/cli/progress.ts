@@ -14,7 +14,11 @@ export class ProgressDisplay {
   private current: PlannedItem | null = null;
   private phase: PhaseEvent | null = null;
   private idle: { device: string; seconds: number } | null = null;
-  private itemStarted = 0;
+  /** When the current item (or the idle baseline) last took over, ms since the epoch. */
+  private activeSince = 0;
+  /** Seconds each item has run so far (an interleaved run returns to an item several times). */
+  private readonly spent = new Map<string, number>();
+  private readonly finished = new Set<string>();
   private done = 0;
   private timer: NodeJS.Timeout | null = null;
   /** When a budgeted run must end (ms since the epoch), or null. */
@@ -35,35 +39,47 @@ export class ProgressDisplay {
         this.timer.unref();
         break;
       case 'idle':
+        this.switchTo(null);
         this.idle = { device: e.device, seconds: e.seconds };
-        this.itemStarted = Date.now();
         break;
       case 'start':
-        this.idle = null;
-        this.current = e.item;
+        this.switchTo(e.item);
         this.phase = null;
-        this.itemStarted = Date.now();
         break;
       case 'phase':
         this.phase = e.event;
         break;
       case 'done':
+        this.switchTo(null);
+        this.finished.add(e.item.id);
         this.done++;
-        this.current = null;
         break;
     }
     this.draw();
   };
 
-  /** Seconds of planned work not yet done: to the budget plan's end, or by the items' estimates. */
+  /** Books the time since the last switch to the item that had it, and hands the display to `item` (null: none or idle). */
+  private switchTo(item: PlannedItem | null): void {
+    const now = Date.now();
+    if (this.current) this.spent.set(this.current.id, this.spentOn(this.current));
+    this.idle = null;
+    this.current = item;
+    this.activeSince = now;
+  }
+
+  /** Seconds item has run, the current stretch included. */
+  private spentOn(item: PlannedItem): number {
+    const live = item === this.current ? (Date.now() - this.activeSince) / 1000 : 0;
+    return (this.spent.get(item.id) ?? 0) + live;
+  }
+
+  /** Seconds of planned work not yet done: to the budget plan's end, or by the items' estimates less what each has run. */
   private remainingSeconds(): number {
     // A budgeted run sets each result's cap from the time left, so it ends where its plan said.
     if (this.deadlineMs !== null) return Math.max(0, (this.deadlineMs - Date.now()) / 1000);
-    const inItem = (Date.now() - this.itemStarted) / 1000;
-    const rest = this.items.slice(this.done + (this.current ? 1 : 0)).reduce((s, i) => s + i.estimateSeconds, 0);
-    const current = this.current ? Math.max(0, this.current.estimateSeconds - inItem) : 0;
-    const idle = this.idle ? Math.max(0, this.idle.seconds - inItem) : 0;
-    return rest + current + idle;
+    const items = this.items.filter((i) => !this.finished.has(i.id)).reduce((s, i) => s + Math.max(0, i.estimateSeconds - this.spentOn(i)), 0);
+    const idle = this.idle ? Math.max(0, this.idle.seconds - (Date.now() - this.activeSince) / 1000) : 0;
+    return items + idle;
   }
 
   /** Most important first, so a narrow terminal cuts the least useful part: "[2/9] 0:41, ~1 m 10 s left · cpu0/gemm/n=1024 · window 3". */

@@ -18,16 +18,19 @@ export function resultLine(r: Result): string {
 export class ResultLog {
   private total = 0;
   private done = 0;
-  private started = Date.now();
+  /** When each unfinished item first started, ms since the epoch. */
+  private readonly started = new Map<string, number>();
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   handle = (e: ProgressEvent): void => {
     if (e.type === 'plan') this.total = e.items.length;
-    if (e.type === 'start') this.started = Date.now();
+    if (e.type === 'start' && !this.started.has(e.item.id)) this.started.set(e.item.id, Date.now());
     if (e.type !== 'done') return;
     this.done++;
-    const seconds = (Date.now() - this.started) / 1000;
+    // From its first step to its last: in an interleaved run that spans the other results' blocks between them.
+    const seconds = (Date.now() - (this.started.get(e.item.id) ?? Date.now())) / 1000;
+    this.started.delete(e.item.id);
     this.out.write(`[${this.done}/${this.total}] ${escapeControl(e.result.id)}: ${escapeControl(resultLine(e.result))} (${formatDuration(seconds)})\n`);
   };
 

@@ -18,7 +18,7 @@ import { DEFINITION_SCHEME, definitionHash } from './definition.js';
 import type { MeasurePreset } from './presets.js';
 import type { LatencySummary, Result, WindowRecord } from './result.js';
 import type { StoppingCriterion, StoppingDecision } from './stopping.js';
-import { summarize, type SummaryInput } from './summarize.js';
+import { summarize } from './summarize.js';
 import { summarizeTelemetry, throttleNames } from './telemetry-summary.js';
 import { prepareInputs } from './prepare.js';
 import type { IdleBaseline } from './idle.js';
@@ -140,87 +140,6 @@ async function warmUp(kernel: PreparedKernel, settings: MeasurePreset['warmup'],
   }
 }
 
-interface BlocksInput {
-  probe: AnyProbe;
-  params: Params;
-  inputs: Inputs;
-  /** The kernel in use; replaced by each block's fresh setup. */
-  held: { kernel: PreparedKernel | null };
-  /** Headline work per iteration. */
-  work: number;
-  histogram: LatencyHistogram;
-  ctx: MeasureContext;
-}
-
-/**
- * A fresh setup between blocks (blocks.ts): a pause, the kernel's buffers
- * freed and prepared anew, the session's own state renewed (the CPU's worker
- * threads), and a short warm-up. Returns the seconds it took.
- */
-async function freshSetup(b: BlocksInput): Promise<number> {
-  const { session, preset, signal } = b.ctx;
-  const started = performance.now();
-  await sleep(preset.blocks.pauseSeconds, signal).catch(() => undefined);
-  const old = b.held.kernel;
-  b.held.kernel = null;
-  await old?.dispose();
-  throwIfAborted(signal);
-  await session.renew?.();
-  b.held.kernel = await session.prepare(b.probe, b.params, b.inputs);
-  const w = preset.blocks.warmupSeconds;
-  await warmUp(b.held.kernel, { ...preset.warmup, minSeconds: w, maxSeconds: 4 * w, sliceSeconds: Math.min(preset.warmup.sliceSeconds, w) }, signal);
-  return (performance.now() - started) / 1000;
-}
-
-/** One measurement window on the kernel in use, as a record in block `block`. */
-async function measureWindow(b: BlocksInput, block: number): Promise<WindowRecord> {
-  const { telemetry, signal, windowSeconds } = b.ctx;
-  const tdev = b.ctx.telemetryDevice.id;
-  await telemetry.flush();
-  const t = checkWindow(await b.held.kernel!.runWindow({ minSeconds: windowSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
-  await telemetry.flush();
-  const part = LatencyHistogram.decode(t.latencyHistogram);
-  b.histogram.add(part);
-  part.destroy();
-  const energy = windowEnergy(telemetry, tdev, t.startNs, t.endNs);
-  return {
-    startNs: t.startNs,
-    endNs: t.endNs,
-    seconds: t.seconds,
-    iterations: t.iterations,
-    throughput: (t.iterations * b.work) / t.seconds,
-    ...energy,
-    powerWatts: energy.energyJoules === null ? null : energy.energyJoules / ((t.endNs - t.startNs) / 1e9),
-    throttleReasons: windowThrottle(telemetry, tdev, t.startNs, t.endNs),
-    block,
-  };
-}
-
-/** Windows in blocks, each block after a fresh setup, until the stopping criterion says so. */
-async function measureBlocks(b: BlocksInput): Promise<{ windows: WindowRecord[]; decision: StoppingDecision }> {
-  const { ctx } = b;
-  const perBlock = ctx.criterion.windowsPerBlock;
-  const windows: WindowRecord[] = [];
-  const blocks: number[][] = [[]];
-  let elapsed = 0;
-  let decision: StoppingDecision = { stop: false, converged: false };
-  while (!decision.stop) {
-    if (blocks[blocks.length - 1]!.length >= perBlock) {
-      elapsed += await freshSetup(b);
-      blocks.push([]);
-    }
-    ctx.onPhase?.({ phase: 'measure', window: windows.length + 1, elapsedSeconds: elapsed, capSeconds: ctx.preset.capSeconds, minWindows: ctx.preset.window.minWindows });
-    const gap = ctx.rng.uniform(0, ctx.preset.window.gapMaxSeconds);
-    await sleep(gap, ctx.signal).catch(() => undefined);
-    const w = await measureWindow(b, blocks.length - 1);
-    windows.push(w);
-    blocks[blocks.length - 1]!.push(w.throughput);
-    elapsed += gap + (w.endNs - w.startNs) / 1e9;
-    decision = ctx.criterion.decide({ blocks, elapsedSeconds: elapsed });
-  }
-  return { windows, decision };
-}
-
 /**
  * Inputs and their float64 reference, the kernel prepared (into `held`) and
  * run once against the reference. Returns the inputs, or the final result
@@ -255,97 +174,212 @@ async function setUpAndVerify(probe: AnyProbe, params: Params, ctx: MeasureConte
   return { final: { ...result, status: 'invalid', reason: `verification failed: ${err} > tolerance ${result.check.tolerance.toExponential(3)}` } };
 }
 
-interface Measured {
-  probe: AnyProbe;
-  ctx: MeasureContext;
-  result: Result;
-  /** The last block's kernel. */
-  kernel: PreparedKernel;
-  windows: WindowRecord[];
-  decision: StoppingDecision;
-  warm: { seconds: number; iterations: number; stable: boolean };
-  work: number;
-  histogram: LatencyHistogram;
-}
+/**
+ * One result measured block by block, so that a run can interleave the blocks of several results on one device
+ * (interleave.ts). The first step sets up, verifies, warms up and measures the first block; every later step makes a
+ * fresh setup (blocks.ts) and measures one more block. Each step ends with the kernel disposed, so that the device
+ * holds no other result's buffers while another result's block runs, and a CPU worker pool is never shared by two
+ * prepared kernels. Steps never throw: a failure or an interruption ends the result with its status.
+ */
+export class ResultMeasurement {
+  private readonly result: Result;
+  private final: Result | null = null;
+  private inputs: Inputs | null = null;
+  private readonly held: { kernel: PreparedKernel | null } = { kernel: null };
+  private readonly windows: WindowRecord[] = [];
+  private readonly blocks: number[][] = [];
+  private readonly histogram = new LatencyHistogram();
+  private readonly work: number;
+  /** Seconds of this result's own measuring (setups, warm-ups, windows and gaps), what its time cap counts. */
+  private elapsed = 0;
+  private decision: StoppingDecision = { stop: false, converged: false };
+  private warm = { seconds: 0, iterations: 0, stable: false };
 
-/** The completed result: estimates with their budgets, latency, telemetry. */
-function completedResult(m: Measured): Result {
-  const { ctx, result, kernel, windows, decision, work } = m;
-  const tdev = ctx.telemetryDevice.id;
-  result.notes.push(...(kernel.afterWindows?.() ?? []));
-  const source = energySource(ctx.telemetry, tdev, ctx.telemetryDevice.id === null ? ctx.telemetryDevice.reason : '');
-  const summaryInput: SummaryInput = {
-    windows,
-    workPerIteration: work,
-    unit: WORK_UNIT[m.probe.headline],
-    timerResolutionSeconds: kernel.timer.resolutionSeconds,
-    energy: source,
-    idleWatts: ctx.idleWatts,
-    idleBaseline: ctx.idleBaseline,
-    readingRangeWatts: tdev === null ? null : withinWindowRange(ctx.telemetry.store, tdev, windows),
-    stop: decision,
-    firstStageBlocks: ctx.criterion.firstStageBlocks,
-  };
-  const summary = summarize(summaryInput);
-  const drift = summary.throughput.drift;
-  if (drift?.significant) {
-    result.notes.push(
-      `throughput drifted ${(drift.relPerMinute * 100).toFixed(1)} %/min across the windows (p = ${drift.p.toPrecision(2)}): the machine was not in a steady state; the interval includes that spread`,
-    );
+  constructor(
+    private readonly probe: AnyProbe,
+    private readonly params: Params,
+    private readonly ctx: MeasureContext,
+  ) {
+    this.result = emptyResult(probe, params, ctx.session);
+    this.work = headlineWork(probe, params);
+    if (ctx.telemetryDevice.id !== null && ctx.telemetryDevice.note) this.result.notes.push(ctx.telemetryDevice.note);
+    const unsupported = ctx.session.unsupported(probe, params);
+    if (unsupported) this.end({ ...this.result, status: 'skipped', reason: unsupported });
   }
-  const stats = m.histogram.stats()!;
-  const latency: LatencySummary = { unit: 's', ...stats, headline: m.probe.latencyHeadline, timer: kernel.timer, histogram: m.histogram.encode() };
-  m.histogram.destroy();
-  const iterations = windows.reduce((s, w) => s + w.iterations, 0);
-  const first = windows[0]!.startNs;
-  const last = windows[windows.length - 1]!.endNs;
-  return {
-    ...result,
-    status: 'completed',
-    reason: decision.converged ? null : `did not converge: ${decision.reason}`,
-    work: { ...result.work, iterations, total: iterations * work },
-    timing: { warmupSeconds: m.warm.seconds, warmupIterations: m.warm.iterations, warmupStable: m.warm.stable, measuredSeconds: windows.reduce((s, w) => s + w.seconds, 0), windowSeconds: ctx.windowSeconds },
-    throughput: summary.throughput,
-    latency,
-    power: summary.power,
-    energy: summary.energy,
-    efficiency: summary.efficiency,
-    unavailable: summary.unavailable,
-    telemetry: tdev === null ? null : summarizeTelemetry(ctx.telemetry, tdev, first, last, 'sensor' in source ? source.sensor : null),
-    uncertainty: summary.uncertainty,
-    windows,
-  };
+
+  /** True once the result is final: measured to the stopping rule's end, or ended by a failure. */
+  get done(): boolean {
+    return this.final !== null;
+  }
+
+  /** The final result (throws before `done`). */
+  get outcome(): Result {
+    if (!this.final) throw new Error(`${this.result.id} is not finished`);
+    return this.final;
+  }
+
+  /** Measures the next block (see the class comment). */
+  async step(): Promise<void> {
+    if (this.final) return;
+    try {
+      if (this.inputs === null && !(await this.begin())) return;
+      if (this.blocks.length > 0) this.elapsed += await this.freshSetup();
+      await this.measureBlock();
+      if (this.decision.stop) this.end(this.completed());
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      const kernel = this.held.kernel;
+      this.held.kernel = null;
+      await kernel?.dispose().catch(() => undefined);
+    }
+  }
+
+  /** Ends a result that will get no further step (the run was interrupted between its blocks). */
+  abandon(): Result {
+    if (!this.final) this.end({ ...this.result, status: 'aborted', reason: 'interrupted before the result was complete' });
+    return this.final!;
+  }
+
+  private end(result: Result): void {
+    this.final = result;
+    this.inputs = null;
+    this.histogram.destroy();
+  }
+
+  private fail(err: unknown): void {
+    const { signal } = this.ctx;
+    if (err instanceof AbortedError || signal.aborted) this.abandon();
+    // Found only when preparing or first running (e.g. an engine without a kernel the workload needs).
+    else if (err instanceof UnavailableError) this.end({ ...this.result, status: 'skipped', reason: err.message });
+    else this.end({ ...this.result, status: 'errored', reason: describeError(err) });
+  }
+
+  /** Set-up, verification and the full warm-up; false when that already ended the result. */
+  private async begin(): Promise<boolean> {
+    const setUp = await setUpAndVerify(this.probe, this.params, this.ctx, this.result, this.held);
+    if ('final' in setUp) {
+      this.end(setUp.final);
+      return false;
+    }
+    this.inputs = setUp.inputs;
+    this.ctx.onPhase?.({ phase: 'warmup' });
+    this.warm = await warmUp(this.held.kernel!, this.ctx.preset.warmup, this.ctx.signal);
+    return true;
+  }
+
+  /**
+   * A fresh setup before a block (blocks.ts): a pause, the session's own state renewed (the CPU's worker threads),
+   * the kernel's buffers prepared anew, and a short warm-up. Returns the seconds it took.
+   */
+  private async freshSetup(): Promise<number> {
+    const { session, preset, signal } = this.ctx;
+    const started = performance.now();
+    await sleep(preset.blocks.pauseSeconds, signal).catch(() => undefined);
+    throwIfAborted(signal);
+    await session.renew?.();
+    this.held.kernel = await session.prepare(this.probe, this.params, this.inputs!);
+    const w = preset.blocks.warmupSeconds;
+    await warmUp(this.held.kernel, { ...preset.warmup, minSeconds: w, maxSeconds: 4 * w, sliceSeconds: Math.min(preset.warmup.sliceSeconds, w) }, signal);
+    return (performance.now() - started) / 1000;
+  }
+
+  /** Windows until this block has the criterion's windows per block, or the criterion says stop. */
+  private async measureBlock(): Promise<void> {
+    const { ctx } = this;
+    const block: number[] = [];
+    this.blocks.push(block);
+    while (!this.decision.stop && block.length < ctx.criterion.windowsPerBlock) {
+      ctx.onPhase?.({ phase: 'measure', window: this.windows.length + 1, elapsedSeconds: this.elapsed, capSeconds: ctx.preset.capSeconds, minWindows: ctx.preset.window.minWindows });
+      const gap = ctx.rng.uniform(0, ctx.preset.window.gapMaxSeconds);
+      await sleep(gap, ctx.signal).catch(() => undefined);
+      const w = await this.measureWindow(this.blocks.length - 1);
+      this.windows.push(w);
+      block.push(w.throughput);
+      this.elapsed += gap + (w.endNs - w.startNs) / 1e9;
+      this.decision = ctx.criterion.decide({ blocks: this.blocks, elapsedSeconds: this.elapsed });
+    }
+  }
+
+  /** One measurement window on the kernel in use, as a record in block `block`. */
+  private async measureWindow(block: number): Promise<WindowRecord> {
+    const { telemetry, signal, windowSeconds } = this.ctx;
+    const tdev = this.ctx.telemetryDevice.id;
+    await telemetry.flush();
+    const t = checkWindow(await this.held.kernel!.runWindow({ minSeconds: windowSeconds, minIterations: 1, maxIterations: UNBOUNDED }), signal);
+    await telemetry.flush();
+    const part = LatencyHistogram.decode(t.latencyHistogram);
+    this.histogram.add(part);
+    part.destroy();
+    const energy = windowEnergy(telemetry, tdev, t.startNs, t.endNs);
+    return {
+      startNs: t.startNs,
+      endNs: t.endNs,
+      seconds: t.seconds,
+      iterations: t.iterations,
+      throughput: (t.iterations * this.work) / t.seconds,
+      ...energy,
+      powerWatts: energy.energyJoules === null ? null : energy.energyJoules / ((t.endNs - t.startNs) / 1e9),
+      throttleReasons: windowThrottle(telemetry, tdev, t.startNs, t.endNs),
+      block,
+    };
+  }
+
+  /** The completed result: estimates with their budgets, latency, telemetry (from the last block's kernel, still held). */
+  private completed(): Result {
+    const { ctx, result, windows, decision, work } = this;
+    const kernel = this.held.kernel!;
+    const tdev = ctx.telemetryDevice.id;
+    result.notes.push(...(kernel.afterWindows?.() ?? []));
+    const source = energySource(ctx.telemetry, tdev, ctx.telemetryDevice.id === null ? ctx.telemetryDevice.reason : '');
+    const summary = summarize({
+      windows,
+      workPerIteration: work,
+      unit: WORK_UNIT[this.probe.headline],
+      timerResolutionSeconds: kernel.timer.resolutionSeconds,
+      energy: source,
+      idleWatts: ctx.idleWatts,
+      idleBaseline: ctx.idleBaseline,
+      readingRangeWatts: tdev === null ? null : withinWindowRange(ctx.telemetry.store, tdev, windows),
+      stop: decision,
+      firstStageBlocks: ctx.criterion.firstStageBlocks,
+    });
+    const drift = summary.throughput.drift;
+    if (drift?.significant) {
+      result.notes.push(
+        `throughput drifted ${(drift.relPerMinute * 100).toFixed(1)} %/min across the windows (p = ${drift.p.toPrecision(2)}): the machine was not in a steady state; the interval includes that spread`,
+      );
+    }
+    const stats = this.histogram.stats()!;
+    const latency: LatencySummary = { unit: 's', ...stats, headline: this.probe.latencyHeadline, timer: kernel.timer, histogram: this.histogram.encode() };
+    const iterations = windows.reduce((s, w) => s + w.iterations, 0);
+    const first = windows[0]!.startNs;
+    const last = windows[windows.length - 1]!.endNs;
+    return {
+      ...result,
+      status: 'completed',
+      reason: decision.converged ? null : `did not converge: ${decision.reason}`,
+      work: { ...result.work, iterations, total: iterations * work },
+      timing: { warmupSeconds: this.warm.seconds, warmupIterations: this.warm.iterations, warmupStable: this.warm.stable, measuredSeconds: windows.reduce((s, w) => s + w.seconds, 0), windowSeconds: ctx.windowSeconds },
+      throughput: summary.throughput,
+      latency,
+      power: summary.power,
+      energy: summary.energy,
+      efficiency: summary.efficiency,
+      unavailable: summary.unavailable,
+      telemetry: tdev === null ? null : summarizeTelemetry(ctx.telemetry, tdev, first, last, 'sensor' in source ? source.sensor : null),
+      uncertainty: summary.uncertainty,
+      windows,
+    };
+  }
 }
 
 /**
- * Measures one probe with one parameter set on one device. Never throws: an
- * interruption at any phase (setup, verification, warm-up, windows) gives an
- * `aborted` result, never `invalid` or `errored`.
+ * Measures one probe with one parameter set on one device, block after block. Never throws: an interruption at any
+ * phase (setup, verification, warm-up, windows) gives an `aborted` result, never `invalid` or `errored`.
  */
 export async function measure(probe: AnyProbe, params: Params, ctx: MeasureContext): Promise<Result> {
-  const { session, signal } = ctx;
-  const result = emptyResult(probe, params, session);
-  if (ctx.telemetryDevice.id !== null && ctx.telemetryDevice.note) result.notes.push(ctx.telemetryDevice.note);
-  const unsupported = session.unsupported(probe, params);
-  if (unsupported) return { ...result, status: 'skipped', reason: unsupported };
-
-  // The kernel in use: each block of windows prepares a new one.
-  const held: { kernel: PreparedKernel | null } = { kernel: null };
-  try {
-    const setUp = await setUpAndVerify(probe, params, ctx, result, held);
-    if ('final' in setUp) return setUp.final;
-    ctx.onPhase?.({ phase: 'warmup' });
-    const warm = await warmUp(held.kernel!, ctx.preset.warmup, signal);
-    const work = headlineWork(probe, params);
-    const histogram = new LatencyHistogram();
-    const { windows, decision } = await measureBlocks({ probe, params, inputs: setUp.inputs, held, work, histogram, ctx });
-    return completedResult({ probe, ctx, result, kernel: held.kernel!, windows, decision, warm, work, histogram });
-  } catch (err) {
-    if (err instanceof AbortedError || signal.aborted) return { ...result, status: 'aborted', reason: 'interrupted before the result was complete' };
-    // Found only when preparing or first running (e.g. an engine without a kernel the workload needs).
-    if (err instanceof UnavailableError) return { ...result, status: 'skipped', reason: err.message };
-    return { ...result, status: 'errored', reason: describeError(err) };
-  } finally {
-    await held.kernel?.dispose().catch(() => undefined);
-  }
+  const m = new ResultMeasurement(probe, params, ctx);
+  while (!m.done) await m.step();
+  return m.outcome;
 }

@@ -1,8 +1,9 @@
 /**
  * A whole run: discover the backends, plan every result, check that every
  * size fits before anything is allocated, start telemetry, take each
- * device's idle baseline, and measure result after result. An interruption
- * keeps every finished result and marks the rest aborted.
+ * device's idle baseline, and measure the results, each device's interleaved
+ * block by block (suite-measure.ts). An interruption keeps every finished
+ * result and marks the rest aborted.
  */
 import type { Backend, DeviceInfo, DeviceSession } from '../backends/backend.js';
 import { CapacityError, UsageError, describeError } from '../core/errors.js';
@@ -16,15 +17,15 @@ import type { SamplerStats } from '../telemetry/protocol.js';
 import type { ProcessAccountingSnapshot } from '../telemetry/process-accounting.js';
 import type { MissingSensor, SensorInfo } from '../telemetry/types.js';
 import { availableMemory } from '../core/memory.js';
-import { hasPowerSensor, idleBaseline, type IdleBaseline } from './idle.js';
+import { hasPowerSensor, type IdleBaseline } from './idle.js';
 import { planProbes, type ParamOverride, type PlannedProbe } from './plan.js';
 import { PRESETS, type MeasurePreset } from './presets.js';
 import type { Result } from './result.js';
-import { emptyResult, measure, type PhaseEvent } from './runner.js';
-import { coarseEnergyNote, recommendedWindowSeconds, updateFloorSeconds } from './sensor-window.js';
-import { confidenceCriterion, fixedWindowsCriterion, type StoppingCriterion } from './stopping.js';
-import { REPORT_SECONDS, buildItems, minMeasureSeconds, planToBudget, type BudgetOutcome, type PlannedItem, type SuiteItem } from './suite-plan.js';
-import { capFor } from './budget.js';
+import { emptyResult, type PhaseEvent } from './runner.js';
+import { criterionFor, measureItems, type MeasureRun } from './suite-measure.js';
+import { recommendedWindowSeconds, updateFloorSeconds } from './sensor-window.js';
+import type { StoppingCriterion } from './stopping.js';
+import { buildItems, planToBudget, type BudgetOutcome, type PlannedItem, type SuiteItem } from './suite-plan.js';
 
 export interface SuiteOptions {
   backends: readonly Backend[];
@@ -61,6 +62,11 @@ export interface SuiteOptions {
    * `presetFixed`), and each result's time cap, set as it starts from the time left.
    */
   budget?: { seconds: number; presetFixed: boolean; /** When the run started (ms since the epoch): the budget counts from it. */ startedAtMs: number };
+  /**
+   * Measure each device's results block by block in a random order (interleave.ts) rather than each in one stretch
+   * (default true).
+   */
+  interleave?: boolean;
   /** Stop after the plan (its progress event) without measuring anything. */
   planOnly?: boolean;
   signal: AbortSignal;
@@ -72,7 +78,8 @@ export type { PlannedItem } from './suite-plan.js';
 export type ProgressEvent =
   | { type: 'plan'; items: PlannedItem[]; budget: BudgetOutcome | null; preset: PresetId }
   | { type: 'idle'; device: string; seconds: number }
-  | { type: 'start'; item: PlannedItem }
+  /** An item takes its next step: its first (set-up to first block), or, `resumed`, a later block of an interleaved run. */
+  | { type: 'start'; item: PlannedItem; resumed?: boolean }
   | { type: 'phase'; item: PlannedItem; event: PhaseEvent }
   | { type: 'done'; item: PlannedItem; result: Result };
 
@@ -102,6 +109,8 @@ export interface SuiteOutcome {
   interrupted: boolean;
   /** Energy per process over the run (telemetry's split); null where no device had an energy counter to split. */
   processes: ProcessAccountingSnapshot | null;
+  /** Whether each device's results were interleaved block by block (interleave.ts). */
+  interleave: boolean;
 }
 
 /** The device id the host's CPU telemetry is filed under. */
@@ -120,23 +129,6 @@ export function windowSecondsFor(preset: MeasurePreset, sensors: readonly Sensor
 function explainMatch(m: TelemetryMatch, notes: readonly string[]): TelemetryMatch {
   return m.id === null && notes.length ? { id: null, reason: `${m.reason} (${notes.join('; ')})` } : m;
 }
-
-/**
- * Most blocks a result planned to a budget may measure: its share of the budget is its cap, so the preset's own
- * maximum would end it early and leave the budget unspent; 1000 blocks of two 0.2 s windows is over 7 minutes.
- */
-const BUDGET_MAX_BLOCKS = 1000;
-
-/** The stopping rule; `budgetCap`: the cap a budget gives this result (its blocks then limited only by the cap). */
-function criterionFor(preset: MeasurePreset, opts: Pick<SuiteOptions, 'capSeconds' | 'fixedWindows' | 'targetRel'>, budgetCap?: number): StoppingCriterion {
-  // The time cap always applies, to a fixed number of windows too.
-  const capSeconds = budgetCap ?? opts.capSeconds ?? preset.capSeconds;
-  if (opts.fixedWindows) return fixedWindowsCriterion(opts.fixedWindows, capSeconds, preset.blocks.windows);
-  const b = preset.blocks;
-  const maxBlocks = budgetCap === undefined ? b.max : BUDGET_MAX_BLOCKS;
-  return confidenceCriterion({ targetRel: opts.targetRel ?? preset.targetRel, windowsPerBlock: b.windows, minBlocks: b.min, maxBlocks, capSeconds });
-}
-
 
 /** Which parameter sets a backend gets; a default run leaves out what it cannot run, noting why in `leftOut`. */
 function planner(opts: SuiteOptions, leftOut: Map<string, Map<string, Set<string>>>): (backend: string, preset: PresetId) => PlannedProbe[] {
@@ -217,86 +209,6 @@ async function startTelemetry(opts: SuiteOptions): Promise<Telemetry> {
       processGraceSeconds: Infinity,
     },
   });
-}
-
-/** What measuring the items needs from the run. */
-interface MeasureRun {
-  opts: SuiteOptions;
-  preset: MeasurePreset;
-  criterion: StoppingCriterion;
-  tel: Telemetry;
-  matches: Map<string, TelemetryMatch>;
-  windowSeconds: Map<string, number>;
-  rng: Rng;
-  idle: Record<string, IdleBaseline>;
-  /** The budget's deadline (ms since the epoch), for a run planned to one. */
-  deadlineMs: number | null;
-}
-
-/** The device's idle baseline, taken before its first result (one per telemetry device: a software adapter shares the CPU's). */
-async function ensureIdle(run: MeasureRun, device: string): Promise<string> {
-  const tdev = run.matches.get(device)!.id;
-  const key = tdev ?? device;
-  if (key in run.idle) return key;
-  if (tdev !== null && hasPowerSensor(run.tel, tdev)) run.opts.onProgress?.({ type: 'idle', device: key, seconds: run.preset.idleSeconds });
-  run.idle[key] =
-    tdev === null
-      ? { watts: null, reason: (run.matches.get(device) as { reason: string }).reason }
-      : await idleBaseline(run.tel, tdev, run.preset.idleSeconds, run.opts.signal).catch((err: unknown) => ({ watts: null, reason: describeError(err) }));
-  // Energy per process is split above this measured idle power rather than one it learns.
-  if (tdev !== null && run.idle[key]!.watts !== null) run.tel.setIdleBaseline(tdev, run.idle[key]!.watts);
-  return key;
-}
-
-/** The stopping rule of the item starting now: for a budgeted run, with the cap its share of the time left gives it. */
-function criterionNow(run: MeasureRun, rest: readonly SuiteItem[]): StoppingCriterion {
-  if (run.deadlineMs === null) return run.criterion;
-  const secondsLeft = (run.deadlineMs - Date.now()) / 1000 - REPORT_SECONDS;
-  const cap = capFor(
-    { secondsLeft, fixedSecondsLeft: rest.reduce((s, i) => s + i.fixedSeconds, 0), resultsLeft: rest.length },
-    { minMeasureSeconds: minMeasureSeconds(run.preset, run.windowSeconds.get(rest[0]!.session.device.id)!), maxMeasureSeconds: Infinity },
-  );
-  return criterionFor(run.preset, run.opts, cap);
-}
-
-async function measureItem(run: MeasureRun, item: SuiteItem, rest: readonly SuiteItem[]): Promise<Result> {
-  const device = item.session.device.id;
-  const idleKey = await ensureIdle(run, device);
-  run.opts.onProgress?.({ type: 'start', item: item.planned });
-  const criterion = criterionNow(run, rest);
-  const result = await measure(item.probe, item.params, {
-    session: item.session,
-    telemetry: run.tel,
-    telemetryDevice: run.matches.get(device)!,
-    preset: run.preset,
-    criterion,
-    windowSeconds: run.windowSeconds.get(device)!,
-    seed: run.opts.seed,
-    rng: run.rng,
-    signal: run.opts.signal,
-    idleWatts: run.idle[idleKey]!.watts,
-    idleBaseline: run.idle[idleKey],
-    // A budgeted result whose first iteration alone outlasts its whole share is stopped there.
-    ...(run.deadlineMs !== null ? { maxIterationSeconds: criterion.settings.capSeconds } : {}),
-    onPhase: (event) => run.opts.onProgress?.({ type: 'phase', item: item.planned, event }),
-  });
-  const tdev = run.matches.get(device)!.id;
-  const coarse = tdev === null ? null : coarseEnergyNote(run.windowSeconds.get(device)!, run.tel.sensorsOf(tdev).sensors);
-  if (coarse && result.energy) result.notes.push(coarse);
-  return result;
-}
-
-/** Measures the items in order; once interrupted, the rest are aborted results. */
-async function measureItems(run: MeasureRun, items: readonly SuiteItem[], results: Result[]): Promise<void> {
-  for (const [i, item] of items.entries()) {
-    if (run.opts.signal.aborted) {
-      results.push({ ...emptyResult(item.probe, item.params, item.session), status: 'aborted', reason: 'interrupted before it started' });
-      continue;
-    }
-    const result = await measureItem(run, item, items.slice(i));
-    results.push(result);
-    run.opts.onProgress?.({ type: 'done', item: item.planned, result });
-  }
 }
 
 /** The window length per opened device. */
@@ -384,6 +296,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteOutcome> {
       threads: opts.threads ?? null,
       interrupted: opts.signal.aborted,
       processes: tel.processes,
+      interleave: opts.interleave ?? true,
     };
   } finally {
     opts.signal.removeEventListener('abort', onAbort);

@@ -42,6 +42,7 @@ export async function buildReport(req: ReportRequest): Promise<Report> {
       warmup: { minSeconds: p.warmup.minSeconds, maxSeconds: p.warmup.maxSeconds, stableRel: p.warmup.stableRel },
       window: { ...p.window },
       blocks: { ...p.blocks },
+      interleave: outcome.interleave,
       telemetry: req.telemetry,
       ...(outcome.budget ? { budget: outcome.budget } : {}),
     },

@@ -54,6 +54,8 @@ export interface RunConfig {
   window: { minSeconds: number; minWindows: number; maxWindows: number; gapMaxSeconds: number };
   /** Independent blocks of windows (absent in reports before blocks). */
   blocks?: { windows: number; min: number; max: number; warmupSeconds: number; pauseSeconds: number };
+  /** Whether each device's results were interleaved block by block (absent in reports written before interleaving). */
+  interleave?: boolean;
   telemetry: boolean;
   /** A run planned to a time budget: what the plan decided (absent for a run at a preset). */
   budget?: BudgetOutcome;

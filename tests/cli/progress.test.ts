@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProgressDisplay } from '../../src/cli/progress.js';
 import type { PlannedItem } from '../../src/measure/suite.js';
 
@@ -35,4 +35,24 @@ describe('ProgressDisplay', () => {
     display.stop();
     expect(line).toMatch(/^\[1\/2\] [^,]+, ~10\.0 s left · cpu0\/gemm\/n=256 · starting$/);
   });
+
+  it('in an interleaved run, counts each item’s time left from the time it has had so far', () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
+    const out = new PassThrough();
+    const display = new ProgressDisplay(out);
+    display.handle({ type: 'plan', items, preset: 'quick', budget: null });
+    display.handle({ type: 'start', item: items[0]! });
+    vi.setSystemTime(1_002_000);
+    display.handle({ type: 'start', item: items[1]! });
+    vi.setSystemTime(1_003_000);
+    display.handle({ type: 'start', item: items[0]!, resumed: true });
+    vi.setSystemTime(1_003_500);
+    display.handle({ type: 'phase', item: items[0]!, event: { phase: 'warmup' } });
+    const line = lastLine(out);
+    display.stop();
+    // gemm has had 2 + 0.5 s of its 5, reduce 1 s of its 5: 2.5 + 4 s left.
+    expect(line).toMatch(/^\[1\/2\] [^,]+, ~6\.5 s left · cpu0\/gemm\/n=256 · warmup$/);
+  });
 });
+
+afterEach(() => vi.useRealTimers());

@@ -90,11 +90,45 @@ describe('a whole run', () => {
     expectValidReport(await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu'], probes: ['launch-latency'], params: [], telemetry: true }));
   });
 
-  it('keeps finished results when interrupted, and marks the rest aborted', async () => {
+  it("interleaves a device's results block by block, each block's windows together, and says so", async () => {
+    const outcome = await runSuite(options({ telemetry: false, fixedWindows: 6 }));
+    expect(outcome.results.map((r) => r.status)).toEqual(['completed', 'completed']);
+    // Every window in time order, tagged by result and block: the blocks of the two results alternate in rounds.
+    const timeline = outcome.results.flatMap((r, i) => r.windows.map((w) => ({ t: w.startNs, tag: `${i}.${w.block}` }))).sort((a, b) => a.t - b.t);
+    const blocks = timeline.map((w) => w.tag).filter((tag, k, all) => k === 0 || all[k - 1] !== tag);
+    expect(blocks).toHaveLength(6); // 3 blocks of 2 windows each, never split
+    for (const round of [0, 1, 2]) expect(blocks.slice(2 * round, 2 * round + 2).sort()).toEqual([`0.${round}`, `1.${round}`]);
+    for (const r of outcome.results) expect(r.notes).toContain('measured interleaved with 1 other result on this device, a block of each in a random order per round');
+    const report = await buildReport({ outcome, argv: [], seed: 7, backends: ['cpu'], probes: [], params: [], telemetry: false });
+    expect(report.config.interleave).toBe(true);
+    expectValidReport(report);
+  });
+
+  it('interrupted in an interleaved run, keeps the results already finished and marks the rest aborted', async () => {
+    const controller = new AbortController();
+    // The two results end in the same round: interrupt as the first of them ends, before the other's last block.
+    const outcome = await runSuite(
+      options({
+        telemetry: false,
+        fixedWindows: 6,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.type === 'done') controller.abort();
+        },
+      }),
+    );
+    expect(outcome.interrupted).toBe(true);
+    expect(outcome.results.map((r) => r.status).sort()).toEqual(['aborted', 'completed']);
+    expect(outcome.results.find((r) => r.status === 'completed')!.windows).toHaveLength(6);
+    expect(outcome.results.find((r) => r.status === 'aborted')!.reason).toBe('interrupted before the result was complete');
+  });
+
+  it('keeps finished results when interrupted, and marks the rest aborted (each result in one stretch)', async () => {
     const controller = new AbortController();
     const outcome = await runSuite(
       options({
         telemetry: false,
+        interleave: false,
         fixedWindows: 4,
         probes: [findProbe('launch-latency')!, findProbe('reduce')!],
         signal: controller.signal,

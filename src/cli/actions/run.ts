@@ -161,6 +161,7 @@ async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): P
       ...(s.maxSeconds !== undefined ? { capSeconds: s.maxSeconds } : {}),
       ...(s.windows !== undefined ? { fixedWindows: s.windows } : {}),
       telemetry: args.telemetry,
+      interleave: args.interleave,
       ...(s.sampleHz !== undefined ? { gpuSampleHz: s.sampleHz } : {}),
       ...(process.env.FLOPMETER_POWERCAP_ROOT ? { powercapRoot: process.env.FLOPMETER_POWERCAP_ROOT } : {}),
       ...(s.budgetSeconds !== null ? { budget: { seconds: s.budgetSeconds, presetFixed: s.presetGiven, startedAtMs } } : {}),

@@ -24,6 +24,7 @@ export interface RunArgs {
   maxSeconds?: string;
   windows?: string;
   telemetry: boolean;
+  interleave: boolean;
   sampleHz?: string;
   push?: string;
   pushJob: string;
@@ -78,6 +79,11 @@ export const runCommand: CommandSpec = {
       .option('target-ci', { type: 'string', describe: 'Stop when the 95 % half-width of throughput is within this many per cent (default: the preset’s)' })
       .option('max-seconds', { type: 'string', describe: 'Time cap on measuring one result, seconds (default: the preset’s); applies to --windows too' })
       .option('windows', { type: 'string', describe: `Measure this many windows per result (2 to ${MAX_WINDOWS}) instead of stopping on the confidence target; the time cap still applies` })
+      .option('interleave', {
+        type: 'boolean',
+        default: true,
+        describe: 'Measure each device’s results a block at a time, in a random order each round, so that each result’s blocks span the whole run and its interval reflects the host’s changes over it (--no-interleave: each result in one stretch, one after another)',
+      })
       .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
       .option('sample-hz', { type: 'string', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
       .option('push', { type: 'string', describe: 'Also push the results to a Prometheus Pushgateway at this URL' })

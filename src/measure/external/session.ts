@@ -114,6 +114,8 @@ export async function measureExternal(opts: ExternalOptions): Promise<ExternalOu
     });
     const longest = Math.max(...windows.values());
     return {
+      // One command, measured as it runs.
+      interleave: false,
       backends: [],
       devices: [],
       results,
