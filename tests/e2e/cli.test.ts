@@ -244,7 +244,8 @@ describe('flopmeter (the built CLI)', () => {
   it('on Ctrl-C keeps finished results, marks the unfinished one aborted, writes the report and exits 130', async () => {
     const out = join(dir, 'interrupted.json');
     let pressed = false;
-    const args = ['run', '-b', 'cpu', '-p', 'stream,launch-latency', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^18', '--windows', '15', '-o', out];
+    // Each result in one stretch, so that the first is finished when the second starts.
+    const args = ['run', '-b', 'cpu', '-p', 'stream,launch-latency', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^18', '--windows', '15', '--no-interleave', '-o', out];
     const { code, output } = await runInTerminal(args, (text, terminal) => {
       if (!pressed && text.includes('[2/2]')) {
         pressed = true;
@@ -257,6 +258,7 @@ describe('flopmeter (the built CLI)', () => {
     expect(code).toBe(130);
     const report = readReport(out);
     expect(report.status).toBe('interrupted');
+    expect(report.config.interleave).toBe(false);
     expect(report.results.map((r) => r.status)).toEqual(['completed', 'aborted']);
   });
 });

@@ -14,9 +14,12 @@ import { spawnSync } from 'node:child_process';
 const dir = tempDir('interrupt-');
 afterAll(() => removeDir(dir));
 
-/** Two quick results: the second is still measuring when the signal comes. */
+/**
+ * Two quick results, each in one stretch: the second is still measuring when the signal comes. (Interleaved, which
+ * result ends first depends on the round's order; tests/measure/suite.test.ts covers an interrupted interleaved run.)
+ */
 function twoResults(out: string): string[] {
-  return ['run', '-b', 'cpu', '-p', 'stream,launch-latency', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^18', '--windows', '15', '--no-telemetry', '-o', out];
+  return ['run', '-b', 'cpu', '-p', 'stream,launch-latency', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^18', '--windows', '15', '--no-interleave', '--no-telemetry', '-o', out];
 }
 
 function readReport(path: string): { status: string; results: Array<{ status: string; reason: string | null; check: unknown }> } {
@@ -41,7 +44,7 @@ describe('interruptions', () => {
   it('Ctrl-C during the setup of a slow result records it aborted, never invalid', async () => {
     const out = join(dir, 'setup.json');
     // A small result, then a large one: seconds of seeded inputs and reference, during which the interrupt lands.
-    const args = ['run', '-b', 'cpu', '-p', 'stream', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^16,2^23', '--windows', '2', '--no-telemetry', '-o', out];
+    const args = ['run', '-b', 'cpu', '-p', 'stream', '--preset', 'quick', '--param', 'stream.op=copy', '--param', 'stream.n=2^16,2^23', '--windows', '2', '--no-interleave', '--no-telemetry', '-o', out];
     const r = await actWhen(args, 'n=8388608 · setup', (t) => t.type('\x03'));
     expect(r.acted).toBe(true);
     expect(r.code).toBe(130);
