@@ -13,10 +13,12 @@
  * (standard), --bin FILE (the flopmeter to run: default this one; another
  * build's bin/flopmeter.js measures it "before"), --dir DIR (keep the run
  * reports there), --out FILE (the figures as JSON), --arg ARG (repeatable: passed
- * on to every run, e.g. --arg=--no-interleave to measure each result in one stretch).
+ * on to every run, e.g. --arg=--no-interleave to measure each result in one stretch),
+ * --from DIR (measure nothing: the figures of the run-N.json reports an earlier
+ * series kept in DIR).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,13 +41,15 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     out: { type: 'string' },
     arg: { type: 'string', multiple: true },
+    from: { type: 'string' },
   },
 });
 const runs = Number(values.runs ?? 8);
 const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
-const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
+/** Where the series' reports are: --from's kept ones, or where this series writes them. */
+const dir = values.from ?? values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
 // A --dir not made yet is made, as --out's folder would not be.
-mkdirSync(dir, { recursive: true });
+if (!values.from) mkdirSync(dir, { recursive: true });
 
 /** The quantities calibrated, with the budget each one's stated uncertainty comes from. */
 const QUANTITIES: Array<{ name: string; verdict: QuantityName | null; pick(r: Result): { value: number; ci95: [number, number] } | null; budget(r: Result): UncertaintyBudget | null }> = [
@@ -67,6 +71,19 @@ function runOnce(i: number): Report {
   return readReport(file);
 }
 
+function measureSeries(): Report[] {
+  console.error(`flopmeter bench:repeat — ${runs} fresh-process runs of ${bin}; reports in ${dir}`);
+  return Array.from({ length: runs }, (_, i) => runOnce(i));
+}
+
+/** The reports run-1.json … run-N.json of an earlier series, in their order. */
+function keptReports(from: string): Report[] {
+  const files = readdirSync(from).filter((f) => /^run-\d+\.json$/.test(f)).sort((a, b) => Number(a.slice(4, -5)) - Number(b.slice(4, -5)));
+  if (files.length < 3) throw new Error(`--from ${from}: ${files.length} run-N.json reports there; the figures need at least 3`);
+  console.error(`flopmeter bench:repeat — the ${files.length} reports kept in ${from}`);
+  return files.map((f) => readReport(join(from, f)));
+}
+
 /** Per result and quantity, the runs' figures. */
 function figuresOf(reports: readonly Report[]): Map<string, RunFigure[]> {
   const out = new Map<string, RunFigure[]>();
@@ -77,7 +94,7 @@ function figuresOf(reports: readonly Report[]): Map<string, RunFigure[]> {
         const budget = q.budget(r);
         if (!est || !budget || !Number.isFinite(budget.relCombined)) continue;
         const key = `${r.id} ${q.name}`;
-        out.set(key, [...(out.get(key) ?? []), { value: est.value, u: Math.abs(est.value) * budget.relCombined, ci95: est.ci95 }]);
+        out.set(key, [...(out.get(key) ?? []), { value: est.value, u: Math.abs(est.value) * budget.relCombined, dof: budget.dofEffective, ci95: est.ci95 }]);
       }
     }
   }
@@ -110,26 +127,26 @@ function aaVerdicts(reports: readonly Report[]): Map<string, { pairs: number; di
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined }>): void {
-  console.log('\nresult and quantity                                   Birge   LOO cov.  spread   stated u  95% half  A/A different');
+  console.log('\nresult and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  A/A different');
   for (const { key, cal, aa } of rows) {
     const aaText = aa ? `${aa.different}/${aa.pairs} (${pct(aa.different / aa.pairs)})` : '—';
-    console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birge.toFixed(2).padStart(6)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${aaText}`);
+    console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birgeT.toFixed(2).padStart(6)}  ${cal.birge.toFixed(2).padStart(11)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${aaText}`);
   }
   const all = rows.filter((r) => r.aa);
   const diff = all.reduce((s, r) => s + r.aa!.different, 0);
   const pairs = all.reduce((s, r) => s + r.aa!.pairs, 0);
-  const met = rows.filter((r) => r.cal.birge >= 0.5 && r.cal.birge <= 1.5 && r.cal.looCoverage >= 0.8).length;
+  const met = rows.filter((r) => r.cal.birgeT >= 0.5 && r.cal.birgeT <= 1.5 && r.cal.looCoverage >= 0.8).length;
+  console.log('Birge: dof-aware (each run\'s deviation through its own t distribution; bench/repeat-stats.ts); "as if ν=∞" treats each stated u as exact');
   console.log(`\ngoals: Birge 0.5–1.5 and leave-one-out coverage ≥ 80 % in ${met} of ${rows.length}; A/A false verdicts ${diff}/${pairs} = ${pairs ? pct(diff / pairs) : '—'} (goal ≤ 10 %)`);
 }
 
 function main(): void {
   if (!Number.isInteger(runs) || runs < 3) throw new Error(`--runs ${values.runs}: give a whole number ≥ 3`);
-  console.error(`flopmeter bench:repeat — ${runs} fresh-process runs of ${bin}; reports in ${dir}`);
-  const reports = Array.from({ length: runs }, (_, i) => runOnce(i));
+  const reports = values.from ? keptReports(dir) : measureSeries();
   const aa = aaVerdicts(reports);
-  const rows = [...figuresOf(reports)].filter(([, f]) => f.length === runs).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
+  const rows = [...figuresOf(reports)].filter(([, f]) => f.length === reports.length).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
   print(rows);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs, bin, dir, rows }, null, 2)}\n`);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, rows }, null, 2)}\n`);
 }
 
 main();

@@ -1,6 +1,7 @@
 /**
  * Device health as metric families: up, the health state with its reason,
- * critical Xid events by code, ECC error counters and remapped rows. Only for
+ * critical Xid events by code, ECC error counters, remapped rows and row-remap
+ * failures. Only for
  * devices whose sampler tracks health (NVML's GPUs); a counter the device does
  * not have is absent, never 0.
  */
@@ -14,6 +15,7 @@ const FAMILIES = {
   ecc: { name: 'flopmeter_device_ecc_errors_total', type: 'counter', help: 'ECC errors since the driver loaded (NVML volatile counters), corrected and uncorrected.' },
   rows: { name: 'flopmeter_device_remapped_rows', type: 'gauge', help: 'DRAM rows remapped, by the cause: correctable or uncorrectable errors.' },
   pending: { name: 'flopmeter_device_row_remap_pending', type: 'gauge', help: 'Whether a row remap waits for the next GPU reset (1) or not (0).' },
+  failed: { name: 'flopmeter_device_row_remap_failed', type: 'gauge', help: 'Whether a row remap has failed (1: the GPU needs servicing) or not (0).' },
 } as const;
 
 export function healthFamilies(telemetry: Telemetry): Family[] {
@@ -32,6 +34,7 @@ export function healthFamilies(telemetry: Telemetry): Family[] {
       add('rows', { device, cause: 'correctable' }, h.remappedRows.correctable);
       add('rows', { device, cause: 'uncorrectable' }, h.remappedRows.uncorrectable);
       add('pending', { device }, h.remappedRows.pending ? 1 : 0);
+      add('failed', { device }, h.remappedRows.failureOccurred ? 1 : 0);
     }
   }
   return (Object.keys(FAMILIES) as Array<keyof typeof FAMILIES>).map((k) => family(FAMILIES[k].name, FAMILIES[k].help, FAMILIES[k].type, samples.get(k)!));

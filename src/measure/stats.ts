@@ -56,8 +56,20 @@ const NORMAL_BEYOND_DOF = 1e5;
 /** Quantile of Student's t distribution; the normal quantile when dof is infinite (or beyond NORMAL_BEYOND_DOF). */
 export function tQuantile(p: number, dof: number): number {
   if (!(dof > 0)) return NaN;
-  if (dof > NORMAL_BEYOND_DOF) return jStat.normal.inv(p, 0, 1);
+  if (dof > NORMAL_BEYOND_DOF) return normalQuantile(p);
   return jStat.studentt.inv(p, dof);
+}
+
+/** Cumulative distribution of Student's t distribution; the normal one when dof is infinite (or beyond NORMAL_BEYOND_DOF). */
+export function tCdf(x: number, dof: number): number {
+  if (!(dof > 0)) return NaN;
+  if (dof > NORMAL_BEYOND_DOF) return jStat.normal.cdf(x, 0, 1);
+  return jStat.studentt.cdf(x, dof);
+}
+
+/** Quantile of the standard normal distribution. */
+export function normalQuantile(p: number): number {
+  return jStat.normal.inv(p, 0, 1);
 }
 
 /** A two-sided confidence interval for the mean. */

@@ -58,7 +58,8 @@ describe('flopmeter serve: device health', () => {
     expect(valueOf(body, `flopmeter_device_remapped_rows{device="${GPU0}",cause="correctable"}`)).toBe(3);
     expect(valueOf(body, `flopmeter_device_remapped_rows{device="${GPU0}",cause="uncorrectable"}`)).toBe(1);
     expect(valueOf(body, `flopmeter_device_row_remap_pending{device="${GPU0}"}`)).toBe(1);
-    for (const name of ['flopmeter_device_ecc_errors_total', 'flopmeter_device_remapped_rows', 'flopmeter_device_row_remap_pending']) expect(body).not.toContain(`${name}{device="${GPU1}"`);
+    expect(valueOf(body, `flopmeter_device_row_remap_failed{device="${GPU0}"}`)).toBe(0);
+    for (const name of ['flopmeter_device_ecc_errors_total', 'flopmeter_device_remapped_rows', 'flopmeter_device_row_remap_pending', 'flopmeter_device_row_remap_failed']) expect(body).not.toContain(`${name}{device="${GPU1}"`);
     expect(healthLines()).toEqual([]);
     if (hasCommand('promtool')) expect(promtoolCheck(body)).toEqual({ code: 0, output: '' });
   });

@@ -162,24 +162,36 @@ export async function modelReference(reference: LoadedEngine, spec: TfjsModelSpe
   }
 }
 
+/** One iteration of the model's scenario: a training step (its loss read back) or a forward pass (its output read back). */
+async function modelStep(tf: Tf, spec: TfjsModelSpec, m: Loaded, optimizer: ReturnType<Tf['train']['sgd']> | null): Promise<void> {
+  if (optimizer) {
+    // The step's loss is read back; its weight update is queued behind it and finishes before the next step's work.
+    const cost = optimizer.minimize(() => trainingLoss(tf, spec.network, m.x, m.target!, m.weights), true, m.trainable)!;
+    await cost.data();
+    cost.dispose();
+  } else {
+    const y = tf.tidy(() => forward(tf, spec.network, m.x, m.weights));
+    await y.data();
+    y.dispose();
+  }
+}
+
+/** The engine's live tensors and bytes after the last window against those after the first (warm-up) window. */
+function memoryGrowthNote(baseline: { numTensors: number; numBytes: number }, now: { numTensors: number; numBytes: number }): string {
+  const tensors = now.numTensors - baseline.numTensors;
+  const bytes = now.numBytes - baseline.numBytes;
+  return tensors === 0 && bytes === 0
+    ? 'memory: no growth (the same live tensors and bytes after warm-up and after the last window)'
+    : `memory grew during the measurement: ${tensors} tensors, ${formatBytes(Math.abs(bytes))}${bytes < 0 ? ' less' : ''} (from ${baseline.numTensors} tensors, ${formatBytes(baseline.numBytes)})`;
+}
+
 /** Prepares the model on an engine. `aborted` is polled between iterations. */
 export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, inputs: Inputs, aborted: () => boolean, notes: string[] = []): Promise<PreparedKernel> {
   await engine.activate();
   const tf = engine.tf;
   const m = upload(tf, spec, inputs);
   const optimizer = spec.scenario === 'train-step' ? tf.train.sgd(LEARNING_RATE) : null;
-  const iterate = async (): Promise<void> => {
-    if (optimizer) {
-      // The step's loss is read back; its weight update is queued behind it and finishes before the next step's work.
-      const cost = optimizer.minimize(() => trainingLoss(tf, spec.network, m.x, m.target!, m.weights), true, m.trainable)!;
-      await cost.data();
-      cost.dispose();
-    } else {
-      const y = tf.tidy(() => forward(tf, spec.network, m.x, m.weights));
-      await y.data();
-      y.dispose();
-    }
-  };
+  const iterate = (): Promise<void> => modelStep(tf, spec, m, optimizer);
   let baseline: { numTensors: number; numBytes: number } | null = null;
   let disposed = false;
   return {
@@ -207,15 +219,7 @@ export async function prepareModel(engine: LoadedEngine, spec: TfjsModelSpec, in
       return t;
     },
     afterWindows() {
-      if (!baseline) return [];
-      const now = tf.memory();
-      const tensors = now.numTensors - baseline.numTensors;
-      const bytes = now.numBytes - baseline.numBytes;
-      return [
-        tensors === 0 && bytes === 0
-          ? 'memory: no growth (the same live tensors and bytes after warm-up and after the last window)'
-          : `memory grew during the measurement: ${tensors} tensors, ${formatBytes(Math.abs(bytes))}${bytes < 0 ? ' less' : ''} (from ${baseline.numTensors} tensors, ${formatBytes(baseline.numBytes)})`,
-      ];
+      return baseline ? [memoryGrowthNote(baseline, tf.memory())] : [];
     },
     async dispose() {
       if (disposed) return;
