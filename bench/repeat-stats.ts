@@ -9,12 +9,22 @@
  *     (x − μ) / u then follows Student's t with ν dof, whose variance is
  *     ν / (ν − 2): with the 3–6 dof that a run's budget has when its blocks
  *     wander, uncertainties that are exactly right give a Birge ratio of
- *     1.3–1.7 (tests/bench/repeat-stats.test.ts simulates it). So the
- *     ratio is also given with each run's standardised deviation carried
- *     through its own t distribution to a normal score,
- *     z = Φ⁻¹(F_ν((x − x̄) / u)), and √(Σz² / (R − 1)): the dof-aware Birge
- *     ratio, ≈ 1 for right uncertainties whatever their dof, and the one the
- *     goals are judged by. The two agree when every ν is large.
+ *     1.3–1.7 (tests/bench/repeat-stats.test.ts simulates it).
+ *   - Dof-aware Birge ratio, the one the goals are judged by: the factor k by
+ *     which every stated u must be scaled for the runs to be consistent with
+ *     their own t distributions, i.e. the k that solves
+ *     Σ Φ⁻¹(F_ν(rᵢ / (k uᵢ)))² = R − 1 (rᵢ the deviation from the weighted
+ *     mean; each deviation taken through its own t distribution to the normal
+ *     score with the same tail probability). With every ν infinite this is the
+ *     classic ratio exactly; for right uncertainties it is ≈ 1 whatever their
+ *     dof, and it still reads ≈ 1.85 when the runs scatter twice what they
+ *     state (a plain mean of squared normal scores reads only 1.5–1.65 there:
+ *     a t distribution's tails absorb much of an understatement).
+ *     It checks the GUM pair (u, ν) that the intervals are built from; GUM
+ *     Supplement 1 would instead state u √(ν / (ν − 2)) as the standard
+ *     uncertainty, which the classic ratio then checks. Neither checks ν
+ *     itself: a budget that claimed too few dof would look better here and
+ *     wider in its intervals, which leave-one-out coverage does not punish.
  *   - Leave-one-out coverage: how often a run's 95 % interval holds the mean
  *     of the other runs.
  *   - Run-to-run spread (relative standard deviation) beside the median stated
@@ -37,7 +47,7 @@ export interface Calibration {
   runs: number;
   /** √(χ² / (R − 1)) with the stated standard uncertainties as if exact. */
   birge: number;
-  /** The same with each deviation taken through its own t distribution to a normal score (see the file comment). */
+  /** The factor that makes the stated (u, ν) consistent with the runs (see the file comment); = birge when every ν is infinite. */
   birgeT: number;
   looCoverage: number;
   /** Run-to-run relative standard deviation. */
@@ -49,15 +59,38 @@ export interface Calibration {
 }
 
 /**
- * Tail probabilities are kept within this of 0 and 1 so that a deviation far out in a t distribution's tail maps to a
- * large but finite normal score (≈ 8.2) instead of infinity, which would make one wild run the whole ratio.
+ * Tail probabilities are kept above this so that a deviation far out in a t distribution's tail maps to a large but
+ * finite normal score (≈ 37) instead of infinity; only the search's far bracket ever reaches it.
  */
-const TAIL_FLOOR = 1e-16;
+const TAIL_FLOOR = 1e-300;
 
 /** The standard normal score with the same tail probability as t under Student's t with `dof` (normal when null). */
 export function normalScore(t: number, dof: number | null): number {
-  const p = tCdf(t, dof ?? Infinity);
-  return normalQuantile(Math.min(1 - TAIL_FLOOR, Math.max(TAIL_FLOOR, p)));
+  // From the lower tail of −|t|, where a small probability keeps its precision (1 − F loses it in the upper tail).
+  const p = tCdf(-Math.abs(t), dof ?? Infinity);
+  return -Math.sign(t) * normalQuantile(Math.max(TAIL_FLOOR, p));
+}
+
+/**
+ * The scale factor bracket searched by the dof-aware Birge ratio: stated uncertainties off by more than a million
+ * either way are reported as the bracket's end, which is verdict enough.
+ */
+const SCALE_BRACKET = [1e-6, 1e6] as const;
+
+/** The k that solves Σ normalScore(rᵢ / (k uᵢ), νᵢ)² = R − 1 (bisection on log k: the sum falls as k grows). */
+export function dofAwareBirge(residuals: readonly number[], figures: readonly RunFigure[]): number {
+  if (residuals.every((r) => r === 0)) return 0;
+  const excess = (k: number): number => residuals.reduce((s, r, i) => s + normalScore(r / (k * figures[i]!.u), figures[i]!.dof) ** 2, 0) - (residuals.length - 1);
+  let [lo, hi] = SCALE_BRACKET.map(Math.log) as [number, number];
+  if (excess(Math.exp(lo)) <= 0) return Math.exp(lo);
+  if (excess(Math.exp(hi)) >= 0) return Math.exp(hi);
+  // 60 halvings of a 27.6-wide log bracket: k to 2.4e-17 relative, below double precision.
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (excess(Math.exp(mid)) > 0) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
 }
 
 export function calibrate(figures: readonly RunFigure[]): Calibration {
@@ -65,8 +98,8 @@ export function calibrate(figures: readonly RunFigure[]): Calibration {
   const w = figures.map((f) => 1 / f.u ** 2);
   const wsum = w.reduce((a, b) => a + b, 0);
   const xw = figures.reduce((s, f, i) => s + w[i]! * f.value, 0) / wsum;
-  const chi2 = figures.reduce((s, f) => s + ((f.value - xw) / f.u) ** 2, 0);
-  const chi2T = figures.reduce((s, f) => s + normalScore((f.value - xw) / f.u, f.dof) ** 2, 0);
+  const residuals = figures.map((f) => f.value - xw);
+  const chi2 = residuals.reduce((s, r, i) => s + (r / figures[i]!.u) ** 2, 0);
   const total = figures.reduce((s, f) => s + f.value, 0);
   const covered = figures.filter((f) => {
     const others = (total - f.value) / (R - 1);
@@ -76,7 +109,7 @@ export function calibrate(figures: readonly RunFigure[]): Calibration {
   return {
     runs: R,
     birge: Math.sqrt(chi2 / (R - 1)),
-    birgeT: Math.sqrt(chi2T / (R - 1)),
+    birgeT: dofAwareBirge(residuals, figures),
     looCoverage: covered / R,
     spreadRel: stdev(figures.map((f) => f.value)) / Math.abs(m),
     statedRel: percentile(figures.map((f) => f.u / Math.abs(f.value)), 50),

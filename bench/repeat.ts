@@ -136,7 +136,7 @@ function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number;
   const diff = all.reduce((s, r) => s + r.aa!.different, 0);
   const pairs = all.reduce((s, r) => s + r.aa!.pairs, 0);
   const met = rows.filter((r) => r.cal.birgeT >= 0.5 && r.cal.birgeT <= 1.5 && r.cal.looCoverage >= 0.8).length;
-  console.log('Birge: dof-aware (each run\'s deviation through its own t distribution; bench/repeat-stats.ts); "as if ν=∞" treats each stated u as exact');
+  console.log('Birge: dof-aware, the factor by which the stated u must be scaled for the runs to fit their own t distributions (bench/repeat-stats.ts); "as if ν=∞": the classic ratio, every u taken as exact');
   console.log(`\ngoals: Birge 0.5–1.5 and leave-one-out coverage ≥ 80 % in ${met} of ${rows.length}; A/A false verdicts ${diff}/${pairs} = ${pairs ? pct(diff / pairs) : '—'} (goal ≤ 10 %)`);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, normalScore, type RunFigure } from '../../bench/repeat-stats.js';
+import { calibrate, normalScore, type Calibration, type RunFigure } from '../../bench/repeat-stats.js';
 import { Rng } from '../../src/core/random.js';
-import { mean, tQuantile } from '../../src/measure/stats.js';
+import { mean, percentile, tQuantile } from '../../src/measure/stats.js';
 
 /** A standard normal deviate (Box–Muller). */
 function normal(rng: Rng): number {
@@ -21,12 +21,13 @@ function simulatedRun(rng: Rng, dof: number, claim: number): RunFigure {
   return { value, u, dof, ci95: [value - half, value + half] };
 }
 
-/** Mean squared Birge ratios (classic and dof-aware) over many simulated series of R runs. */
-function simulate(dof: number, claim: number, series = 3000, R = 8): { birge2: number; birgeT2: number } {
-  const rng = new Rng(dof * 1000 + Math.round(claim * 100));
-  const cals = Array.from({ length: series }, () => calibrate(Array.from({ length: R }, () => simulatedRun(rng, dof, claim))));
-  return { birge2: mean(cals.map((c) => c.birge ** 2)), birgeT2: mean(cals.map((c) => c.birgeT ** 2)) };
+/** Calibrations of many simulated series of R = 8 runs, run i with dofs[i % dofs.length] degrees of freedom. */
+function simulate(dofs: number[], claim: number, series = 1000): Calibration[] {
+  const rng = new Rng(dofs[0]! * 1000 + dofs.length * 7 + Math.round(claim * 100));
+  return Array.from({ length: series }, () => calibrate(Array.from({ length: 8 }, (_, i) => simulatedRun(rng, dofs[i % dofs.length]!, claim))));
 }
+
+const median = (cals: Calibration[], pick: (c: Calibration) => number): number => percentile(cals.map(pick), 50);
 
 describe('calibrate', () => {
   it('computes the Birge ratio, leave-one-out coverage, spread and stated figures of a worked example', () => {
@@ -39,6 +40,7 @@ describe('calibrate', () => {
     const c = calibrate(figures);
     expect(c.runs).toBe(3);
     expect(c.birge).toBeCloseTo(Math.SQRT2, 12);
+    // With every ν infinite the scale factor is the classic ratio.
     expect(c.birgeT).toBeCloseTo(Math.SQRT2, 9);
     // The others' means: 13 (outside [8, 12]), 12 (inside [10, 14]), 11 (inside [10, 18]).
     expect(c.looCoverage).toBeCloseTo(2 / 3, 12);
@@ -47,16 +49,27 @@ describe('calibrate', () => {
     expect(c.halfWidthRel).toBeCloseTo(0.2, 12);
   });
 
-  it('gives the dof-aware ratio below the classic one when the stated uncertainties have few degrees of freedom', () => {
+  it('finds the scale factor that makes the runs consistent with their t distributions', () => {
     const figures: RunFigure[] = [
       { value: 10, u: 1, dof: 4, ci95: [7.2, 12.8] },
       { value: 12, u: 1, dof: 4, ci95: [9.2, 14.8] },
       { value: 14, u: 2, dof: 4, ci95: [8.4, 19.6] },
     ];
-    const c = calibrate(figures);
-    expect(c.birge).toBeCloseTo(Math.SQRT2, 12);
-    expect(c.birgeT).toBeLessThan(c.birge);
-    expect(c.birgeT).toBeGreaterThan(0.9);
+    const k = calibrate(figures).birgeT;
+    const residuals = [10, 12, 14].map((x) => x - 34 / 3);
+    const sum = residuals.reduce((s, r, i) => s + normalScore(r / (k * figures[i]!.u), 4) ** 2, 0);
+    expect(sum).toBeCloseTo(2, 9);
+    expect(k).toBeLessThan(Math.SQRT2);
+  });
+
+  it('falls as the same deviations are stated with fewer degrees of freedom', () => {
+    const at = (dof: number): number => calibrate([10, 12, 14, 11].map((value) => ({ value, u: 1, dof, ci95: [value - 3, value + 3] as [number, number] }))).birgeT;
+    expect(at(3)).toBeLessThan(at(10));
+    expect(at(10)).toBeLessThan(at(100));
+  });
+
+  it('is 0 for identical runs', () => {
+    expect(calibrate([5, 5, 5].map((value) => ({ value, u: 1, dof: 4, ci95: [4, 6] as [number, number] }))).birgeT).toBe(0);
   });
 });
 
@@ -66,33 +79,50 @@ describe('normalScore', () => {
     // t's 97.5 % point with 4 dof is 2.776445; with 10 dof 2.228139.
     expect(normalScore(2.776445105, 4)).toBeCloseTo(1.959963985, 5);
     expect(normalScore(-2.228138852, 10)).toBeCloseTo(-1.959963985, 5);
+    expect(normalScore(0, 3)).toBe(0);
   });
 
-  it('keeps a deviation far in the tail finite', () => {
+  it('is symmetric, holds 7 standard deviations out, and stays finite far beyond', () => {
+    expect(normalScore(7, null)).toBeCloseTo(7, 4);
+    expect(normalScore(-7, null)).toBeCloseTo(-7, 4);
+    expect(normalScore(4, 5)).toBeCloseTo(-normalScore(-4, 5), 12);
     const z = normalScore(1e9, 3);
     expect(Number.isFinite(z)).toBe(true);
-    expect(z).toBeGreaterThan(7);
+    expect(z).toBeGreaterThan(8);
   });
 });
 
-describe('Birge ratio of simulated series (R = 8, 3000 series each)', () => {
-  it('is inflated by √(ν / (ν − 2)) in its classic form for right uncertainties with 4 dof, and ≈ 1 dof-aware', () => {
-    const { birge2, birgeT2 } = simulate(4, 1);
-    expect(birge2).toBeGreaterThan(1.6);
-    expect(birgeT2).toBeGreaterThan(0.9);
-    expect(birgeT2).toBeLessThan(1.1);
+describe('Birge ratios of simulated series (R = 8, 1000 series each)', () => {
+  it('reads ≈ 1 dof-aware for right uncertainties with 4 dof, while the classic one is inflated by about ν / (ν − 2) in its mean square', () => {
+    const cals = simulate([4], 1);
+    expect(median(cals, (c) => c.birgeT)).toBeGreaterThan(0.85);
+    expect(median(cals, (c) => c.birgeT)).toBeLessThan(1.05);
+    expect(mean(cals.map((c) => c.birge ** 2))).toBeGreaterThan(1.6);
   });
 
-  it('≈ 1 in both forms when the uncertainties have many dof', () => {
-    const { birge2, birgeT2 } = simulate(60, 1);
-    expect(birge2).toBeGreaterThan(0.9);
-    expect(birge2).toBeLessThan(1.15);
-    expect(birgeT2).toBeGreaterThan(0.9);
-    expect(birgeT2).toBeLessThan(1.1);
+  it('reads ≈ 1 for right uncertainties with mixed dof (3 and 30)', () => {
+    const k = median(simulate([3, 30], 1), (c) => c.birgeT);
+    expect(k).toBeGreaterThan(0.85);
+    expect(k).toBeLessThan(1.05);
   });
 
-  it('still finds uncertainties that claim half the true scatter (ratio ≈ 2), whatever their dof', () => {
-    expect(Math.sqrt(simulate(4, 0.5).birgeT2)).toBeGreaterThan(1.6);
-    expect(Math.sqrt(simulate(60, 0.5).birgeT2)).toBeGreaterThan(1.8);
+  it('reads the understatement: ≈ 2 when the runs scatter twice what they state, ≈ 1.43 at 1 / 0.7, whatever the dof', () => {
+    for (const dofs of [[4], [60]]) {
+      const twice = median(simulate(dofs, 0.5), (c) => c.birgeT);
+      expect(twice).toBeGreaterThan(1.7);
+      expect(twice).toBeLessThan(2.1);
+    }
+    const k = median(simulate([4], 0.7), (c) => c.birgeT);
+    expect(k).toBeGreaterThan(1.25);
+    expect(k).toBeLessThan(1.6);
+  });
+
+  it('equals the classic ratio, series by series, when every ν is infinite', () => {
+    const rng = new Rng(7);
+    for (let i = 0; i < 50; i++) {
+      const figures = Array.from({ length: 8 }, () => ({ ...simulatedRun(rng, 4, 1), dof: null }));
+      const c = calibrate(figures);
+      expect(c.birgeT).toBeCloseTo(c.birge, 9);
+    }
   });
 });
