@@ -28,7 +28,8 @@
  *   - Leave-one-out coverage: how often a run's 95 % interval holds the mean
  *     of the other runs.
  *   - Run-to-run spread (relative standard deviation) beside the median stated
- *     relative standard uncertainty, and the median relative half-width.
+ *     relative standard uncertainty, the median relative half-width and the
+ *     median stated degrees of freedom (which the dof-aware ratio takes on trust).
  */
 import { mean, normalQuantile, percentile, stdev, tCdf } from '../src/measure/stats.js';
 
@@ -56,6 +57,8 @@ export interface Calibration {
   statedRel: number;
   /** Median relative 95 % half-width. */
   halfWidthRel: number;
+  /** Median stated effective degrees of freedom (the lower middle one of an even count; Infinity where a run's are infinite). */
+  statedDof: number;
 }
 
 /**
@@ -93,6 +96,11 @@ export function dofAwareBirge(residuals: readonly number[], figures: readonly Ru
   return Math.exp((lo + hi) / 2);
 }
 
+/** The middle value, the lower of the two middle ones for an even count: unlike an interpolated median, defined among infinities. */
+function lowerMedian(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+}
+
 export function calibrate(figures: readonly RunFigure[]): Calibration {
   const R = figures.length;
   const w = figures.map((f) => 1 / f.u ** 2);
@@ -114,5 +122,6 @@ export function calibrate(figures: readonly RunFigure[]): Calibration {
     spreadRel: stdev(figures.map((f) => f.value)) / Math.abs(m),
     statedRel: percentile(figures.map((f) => f.u / Math.abs(f.value)), 50),
     halfWidthRel: percentile(figures.map((f) => (f.ci95[1] - f.ci95[0]) / 2 / Math.abs(f.value)), 50),
+    statedDof: lowerMedian(figures.map((f) => f.dof ?? Infinity)),
   };
 }

@@ -127,10 +127,10 @@ function aaVerdicts(reports: readonly Report[]): Map<string, { pairs: number; di
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined }>): void {
-  console.log('\nresult and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  A/A different');
+  console.log('\nresult and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  ν (med.)  A/A different');
   for (const { key, cal, aa } of rows) {
     const aaText = aa ? `${aa.different}/${aa.pairs} (${pct(aa.different / aa.pairs)})` : '—';
-    console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birgeT.toFixed(2).padStart(6)}  ${cal.birge.toFixed(2).padStart(11)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${aaText}`);
+    console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birgeT.toFixed(2).padStart(6)}  ${cal.birge.toFixed(2).padStart(11)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${cal.statedDof.toFixed(1).padStart(8)}  ${aaText}`);
   }
   const all = rows.filter((r) => r.aa);
   const diff = all.reduce((s, r) => s + r.aa!.different, 0);

@@ -47,6 +47,7 @@ describe('calibrate', () => {
     expect(c.spreadRel).toBeCloseTo(2 / 12, 12);
     expect(c.statedRel).toBeCloseTo(0.1, 12);
     expect(c.halfWidthRel).toBeCloseTo(0.2, 12);
+    expect(c.statedDof).toBe(Infinity);
   });
 
   it('finds the scale factor that makes the runs consistent with their t distributions', () => {
@@ -55,6 +56,8 @@ describe('calibrate', () => {
       { value: 12, u: 1, dof: 4, ci95: [9.2, 14.8] },
       { value: 14, u: 2, dof: 4, ci95: [8.4, 19.6] },
     ];
+    const c = calibrate([...figures, { value: 11, u: 1, dof: 9, ci95: [8.7, 13.3] }]);
+    expect(c.statedDof).toBe(4);
     const k = calibrate(figures).birgeT;
     const residuals = [10, 12, 14].map((x) => x - 34 / 3);
     const sum = residuals.reduce((s, r, i) => s + normalScore(r / (k * figures[i]!.u), 4) ** 2, 0);
