@@ -109,6 +109,14 @@ function abbreviatedRows(columns: readonly Column[], rows: readonly string[][], 
   return rows.filter((row) => cut(row, workload!) || cut(row, engine!)).map((row) => `#${row[0]} ${row[workload!]}${engine! >= 0 ? ` · engine ${row[engine!]}` : ''}`);
 }
 
+/**
+ * On a virtual machine the host's other guests and where the VM's memory lies change on scales from a minute to hours
+ * (on the 2-core CI VM: a memory-bandwidth mode of ~25 vs ~35 Gbyte/s that held for hours, and minute-long episodes of
+ * 1.7× GEMM throughput): a run's interval covers what changed during it, not what the host does between runs.
+ */
+export const VIRTUAL_HOST_NOTE =
+  'host: a virtual machine: its host (other guests, where its memory lies) can change on a scale longer than this run; the intervals cover what changed during it (npm run bench:repeat measures how well runs agree)';
+
 /** A note several results share, printed once with how many. */
 function sharedNotes(results: readonly Result[]): string[] {
   const byNote = new Map<string, string[]>();
@@ -133,6 +141,7 @@ export function renderSummary(report: Report): string {
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
+  if (convergence.measured && report.host.virtual) notes.push(VIRTUAL_HOST_NOTE);
   const widths = columnWidths(columns, rows);
   const below = [...abbreviatedRows(columns, rows, widths), ...notes, ...problems, ...sharedNotes(results)];
   return [...headlineLines(report), renderTable(columns, rows, TABLE_WIDTH, widths), ...below.map(escapeControl)].join('\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/measure/result.js';
-import { SUMMARY_COLUMNS, renderSummary, summaryRows, summaryTable } from '../../src/report/summary.js';
+import { SUMMARY_COLUMNS, VIRTUAL_HOST_NOTE, renderSummary, summaryRows, summaryTable } from '../../src/report/summary.js';
 import { TABLE_WIDTH, columnWidths } from '../../src/report/table.js';
 import { headlineReport, headlineResults, measured } from '../fixtures/headline-report.js';
 import { reportWith } from '../fixtures/report.js';
@@ -80,6 +80,13 @@ describe('renderSummary', () => {
     }
     // The figures are never cut.
     expect(table[2]).toMatch(/1\.23\d ksample\/s +±1\.1 % ✓ +25\.0 ms \/ 30\.0 ms +20\.0 W +56\.8 sample\/J$/);
+  });
+
+  it('says, on a virtual machine only, that the intervals cover what changed during the run', () => {
+    const report = headlineReport();
+    expect(renderSummary(report).split('\n')).not.toContain(VIRTUAL_HOST_NOTE);
+    report.host.virtual = true;
+    expect(renderSummary(report).split('\n')).toContain(VIRTUAL_HOST_NOTE);
   });
 
   it('lists nothing below the table when nothing was abbreviated', () => {
