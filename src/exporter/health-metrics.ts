@@ -1,9 +1,8 @@
 /**
  * Device health as metric families: up, the health state with its reason,
  * critical Xid events by code, ECC error counters, remapped rows and row-remap
- * failures. Only for
- * devices whose sampler tracks health (NVML's GPUs); a counter the device does
- * not have is absent, never 0.
+ * failures. Only for devices whose sampler tracks health (NVML's GPUs); a
+ * counter the device does not have is absent, never 0.
  */
 import type { Telemetry } from '../telemetry/service.js';
 import { family, type Family, type Labels, type Sample } from './family.js';
