@@ -30,7 +30,13 @@
  *   - Run-to-run spread (relative standard deviation) beside the median stated
  *     relative standard uncertainty, the median relative half-width and the
  *     median stated degrees of freedom (which the dof-aware ratio takes on trust).
+ *   - Across results (sharedRunVariation): how far the results of one run
+ *     deviate together. Each run measures every result under the same host
+ *     state, so where the runs' deviations from each result's mean correlate
+ *     across results, the between-run scatter is the host's, which nothing
+ *     inside one run can see; where they do not, it is each measurement's own.
  */
+import { Rng } from '../src/core/random.js';
 import { mean, normalQuantile, percentile, stdev, tCdf } from '../src/measure/stats.js';
 
 /** One run's figure for one quantity of one result. */
@@ -123,5 +129,70 @@ export function calibrate(figures: readonly RunFigure[]): Calibration {
     statedRel: percentile(figures.map((f) => f.u / Math.abs(f.value)), 50),
     halfWidthRel: percentile(figures.map((f) => (f.ci95[1] - f.ci95[0]) / 2 / Math.abs(f.value)), 50),
     statedDof: lowerMedian(figures.map((f) => f.dof ?? Infinity)),
+  };
+}
+
+/** How much of the runs' scatter the results of one run share (see the file comment). */
+export interface SharedRunVariation {
+  /** Mean correlation, over every pair of results, of the runs' deviations from each result's mean (log values). */
+  meanCorrelation: number;
+  /** Permutation p-value of meanCorrelation against results whose runs vary independently. */
+  p: number;
+  /** Each run's deviation common to all results: the mean over results of its log deviation (≈ relative). */
+  runOffsets: number[];
+}
+
+/** Permutations for the p-value: its resolution is 1/2000, and it costs milliseconds for the runs of one series. */
+const PERMUTATIONS = 2000;
+
+function correlation(a: readonly number[], b: readonly number[]): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! ** 2;
+    bb += b[i]! ** 2;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** Mean correlation over every pair of columns (each already centred). */
+function meanPairCorrelation(columns: readonly (readonly number[])[]): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      sum += correlation(columns[i]!, columns[j]!);
+      pairs++;
+    }
+  }
+  return sum / pairs;
+}
+
+/**
+ * `values[r][m]`: run r's value of result m (R ≥ 3 runs, M ≥ 2 results, all positive); null with fewer. The p-value
+ * shuffles the runs of every result but the first independently (seeded: the same series gives the same p).
+ */
+export function sharedRunVariation(values: readonly (readonly number[])[], seed = 1): SharedRunVariation | null {
+  const R = values.length;
+  const M = values[0]?.length ?? 0;
+  if (R < 3 || M < 2) return null;
+  const columns = Array.from({ length: M }, (_, m) => {
+    const logs = values.map((run) => Math.log(run[m]!));
+    const centre = mean(logs);
+    return logs.map((x) => x - centre);
+  });
+  const observed = meanPairCorrelation(columns);
+  const rng = new Rng(seed);
+  let atLeast = 0;
+  for (let k = 0; k < PERMUTATIONS; k++) {
+    const shuffled = columns.map((c, m) => (m === 0 ? c : rng.shuffle([...c])));
+    if (meanPairCorrelation(shuffled) >= observed) atLeast++;
+  }
+  return {
+    meanCorrelation: observed,
+    p: (atLeast + 1) / (PERMUTATIONS + 1),
+    runOffsets: values.map((_, r) => mean(columns.map((c) => c[r]!))),
   };
 }

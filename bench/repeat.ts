@@ -4,7 +4,8 @@
  * quantity (throughput, and power, energy per unit and work per joule where a
  * sensor exists) the Birge ratio, the leave-one-out coverage and the
  * run-to-run spread beside the stated uncertainty (bench/repeat-stats.ts), and
- * the A/A false-verdict rate of `compare` over every pair of runs.
+ * the A/A false-verdict rate of `compare` over every pair of runs; across
+ * results, how far the results of one run deviate together (the host's state).
  * Goals (issue 13, at standard on the CPU's stream triad, fma-peak and gemm):
  * Birge ratio 0.5–1.5, leave-one-out coverage ≥ 80 %, A/A false verdicts ≤ 10 %.
  *
@@ -28,7 +29,7 @@ import type { Result } from '../src/measure/result.js';
 import type { UncertaintyBudget } from '../src/measure/uncertainty.js';
 import { readReport } from '../src/report/read.js';
 import type { Report } from '../src/report/types.js';
-import { calibrate, type Calibration, type RunFigure } from './repeat-stats.js';
+import { calibrate, sharedRunVariation, type Calibration, type RunFigure, type SharedRunVariation } from './repeat-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -124,7 +125,24 @@ function aaVerdicts(reports: readonly Report[]): Map<string, { pairs: number; di
   return out;
 }
 
+/** Throughput of the results every run completed, run by run (sharedRunVariation's input). */
+function throughputTable(reports: readonly Report[]): number[][] {
+  const completed = reports.map((rep) => new Map(rep.results.filter((r) => r.status === 'completed' && r.throughput).map((r) => [r.id, r.throughput!.value])));
+  const ids = [...completed[0]!.keys()].filter((id) => completed.every((run) => run.has(id)));
+  return completed.map((run) => ids.map((id) => run.get(id)!));
+}
+
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+function printShared(shared: SharedRunVariation | null): void {
+  if (!shared) return;
+  const offsets = shared.runOffsets.map((x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`).join(' ');
+  console.log(
+    `runs deviate together across results (throughput): mean correlation ${shared.meanCorrelation.toFixed(2)}, permutation p = ${shared.p.toPrecision(2)} ` +
+      `(≈ 0 when each result's runs vary on their own; near 1: the host's state during a run, which no interval from inside one run can see)`,
+  );
+  console.log(`each run's offset common to all results, %: ${offsets}`);
+}
 
 function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined }>): void {
   console.log('\nresult and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  ν (med.)  A/A different');
@@ -146,7 +164,9 @@ function main(): void {
   const aa = aaVerdicts(reports);
   const rows = [...figuresOf(reports)].filter(([, f]) => f.length === reports.length).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
   print(rows);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, rows }, null, 2)}\n`);
+  const shared = sharedRunVariation(throughputTable(reports));
+  printShared(shared);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, rows, shared }, null, 2)}\n`);
 }
 
 main();

@@ -59,6 +59,15 @@ export class Rng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+
+  /** Shuffles `xs` in place (Fisher–Yates), so that a seed repeats the order; returns it. */
+  shuffle<T>(xs: T[]): T[] {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    return xs;
+  }
 }
 
 function rotl(x: number, k: number): number {

@@ -66,15 +66,6 @@ export interface InterleaveHooks {
   onDone?(index: number, result: Result): void;
 }
 
-/** Shuffles in place (Fisher–Yates) with the run's seeded generator, so a seed repeats the order. */
-function shuffle<T>(xs: T[], rng: Rng): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-  }
-  return xs;
-}
-
 /**
  * Steps the measurements round by round, each round in a random order, until every one is final. Once `signal` is
  * aborted no step starts: the unfinished are abandoned (aborted). Returns the results in the measurements' order.
@@ -86,7 +77,7 @@ export async function measureInterleaved(measurements: readonly Steppable[], rng
   for (;;) {
     const open = measurements.map((m, i) => (m.done ? -1 : i)).filter((i) => i >= 0);
     if (open.length === 0 || signal.aborted) break;
-    for (const i of shuffle(open, rng)) {
+    for (const i of rng.shuffle(open)) {
       if (signal.aborted) break;
       hooks.onStep?.(i, !stepped.has(i));
       stepped.add(i);

@@ -122,6 +122,6 @@ export function linearTrend(xs: readonly number[], ys: readonly number[]): Trend
   for (let i = 0; i < n; i++) sse += (ys[i]! - (intercept + slope * xs[i]!)) ** 2;
   const se = Math.sqrt(sse / (n - 2) / sxx);
   const t = se === 0 ? (slope === 0 ? 0 : Infinity) : Math.abs(slope / se);
-  const p = Number.isFinite(t) ? 2 * (1 - jStat.studentt.cdf(t, n - 2)) : 0;
+  const p = Number.isFinite(t) ? 2 * (1 - tCdf(t, n - 2)) : 0;
   return { slope, intercept, slopeStdError: se, p };
 }

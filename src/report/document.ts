@@ -14,7 +14,7 @@ import { timelineChart, timelineSummary } from './charts/timeline.js';
 import { convergenceOf } from './convergence.js';
 import { headlineOf } from './headline.js';
 import { HEADLINE_COLUMNS, headlineRows, headlineTitle, peakSources } from './headline-table.js';
-import { convergenceLine, precisionLegend, summaryTable } from './summary.js';
+import { convergenceLine, hostNotes, precisionLegend, summaryTable } from './summary.js';
 import type { Report } from './types.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toPrecision(3)} %` : '—');
@@ -108,6 +108,7 @@ export function reportDocument(report: Report, source: string, { charts = true }
   const blocks: Block[] = [...headlineBlocks(report), heading('Results'), table(summaryTable(report.results))];
   const convergence = convergenceOf(report);
   if (convergence.measured) blocks.push(paragraph(convergenceLine(convergence)), paragraph(precisionLegend(convergence)));
+  for (const note of hostNotes(report, convergence)) blocks.push(paragraph(note));
   if (charts) for (const b of summaryCharts(report)) blocks.push(b);
   blocks.push(heading('Each result'));
   // One result at a time, not push(...all): a report can have more blocks than a call may take arguments.

@@ -117,6 +117,11 @@ function abbreviatedRows(columns: readonly Column[], rows: readonly string[][], 
 export const VIRTUAL_HOST_NOTE =
   'host: a virtual machine: its host (other guests, where its memory lies) can change on a scale longer than this run; the intervals cover what changed during it (npm run bench:repeat measures how well runs agree)';
 
+/** What the intervals cannot cover on this host: VIRTUAL_HOST_NOTE where intervals were measured on a virtual machine. */
+export function hostNotes(report: Report, convergence: Convergence): string[] {
+  return convergence.measured && report.host.virtual ? [VIRTUAL_HOST_NOTE] : [];
+}
+
 /** A note several results share, printed once with how many. */
 function sharedNotes(results: readonly Result[]): string[] {
   const byNote = new Map<string, string[]>();
@@ -141,7 +146,7 @@ export function renderSummary(report: Report): string {
   const problems = results.filter((r) => r.status !== 'completed' && r.reason).map((r) => `${r.id}: ${r.status}: ${r.reason}`);
   const missing = [...new Set(results.flatMap((r) => (r.power === null && r.unavailable.power ? [r.unavailable.power] : [])))];
   if (missing.length) notes.push(`power: not measured (${missing.join('; ')})`);
-  if (convergence.measured && report.host.virtual) notes.push(VIRTUAL_HOST_NOTE);
+  notes.push(...hostNotes(report, convergence));
   const widths = columnWidths(columns, rows);
   const below = [...abbreviatedRows(columns, rows, widths), ...notes, ...problems, ...sharedNotes(results)];
   return [...headlineLines(report), renderTable(columns, rows, TABLE_WIDTH, widths), ...below.map(escapeControl)].join('\n');

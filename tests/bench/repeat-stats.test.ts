@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, normalScore, type Calibration, type RunFigure } from '../../bench/repeat-stats.js';
+import { calibrate, normalScore, sharedRunVariation, type Calibration, type RunFigure } from '../../bench/repeat-stats.js';
 import { Rng } from '../../src/core/random.js';
 import { mean, percentile, tQuantile } from '../../src/measure/stats.js';
 
@@ -127,5 +127,42 @@ describe('Birge ratios of simulated series (R = 8, 1000 series each)', () => {
       const c = calibrate(figures);
       expect(c.birgeT).toBeCloseTo(c.birge, 9);
     }
+  });
+});
+
+describe('sharedRunVariation', () => {
+  const runs = (a: number[], b: number[]): number[][] => a.map((x, r) => [100 * Math.exp(x), 50 * Math.exp(b[r]!)]);
+
+  it('reads runs that deviate together in every result: correlation 1, each run’s common offset', () => {
+    const s = sharedRunVariation(runs([0.1, 0, -0.1], [0.2, 0, -0.2]))!;
+    expect(s.meanCorrelation).toBeCloseTo(1, 12);
+    expect(s.runOffsets).toEqual([expect.closeTo(0.15, 12), expect.closeTo(0, 12), expect.closeTo(-0.15, 12)]);
+    // Of the 3! orders of the second result's runs only the observed one correlates as well: p ≈ 1/6.
+    expect(s.p).toBeGreaterThan(0.13);
+    expect(s.p).toBeLessThan(0.2);
+    expect(sharedRunVariation(runs([0.1, 0, -0.1], [-0.2, 0, 0.2]))!.meanCorrelation).toBeCloseTo(-1, 12);
+  });
+
+  it('needs three runs and two results', () => {
+    expect(sharedRunVariation(runs([0.1, 0], [0.2, 0]))).toBeNull();
+    expect(sharedRunVariation([[1], [2], [3]])).toBeNull();
+  });
+
+  it('calls independent results shared in about 5 % of series, and finds a common host factor in most (R = 8, M = 3)', () => {
+    const rng = new Rng(11);
+    const series = (common: number): number[][] =>
+      Array.from({ length: 8 }, () => {
+        const host = common * normal(rng);
+        return [100, 30, 50].map((v) => v * Math.exp(0.05 * (host + 0.5 * normal(rng))));
+      });
+    const independent = Array.from({ length: 300 }, () => sharedRunVariation(series(0), rng.int(1e9))!);
+    const rate = independent.filter((s) => s.p < 0.05).length / independent.length;
+    expect(rate).toBeGreaterThan(0.02);
+    expect(rate).toBeLessThan(0.09);
+    expect(Math.abs(percentile(independent.map((s) => s.meanCorrelation), 50))).toBeLessThan(0.1);
+    // A host factor of 2× each result's own scatter: true correlation 1 / (1 + 0.25) = 0.8.
+    const hosted = Array.from({ length: 300 }, () => sharedRunVariation(series(1), rng.int(1e9))!);
+    expect(percentile(hosted.map((s) => s.meanCorrelation), 50)).toBeGreaterThan(0.65);
+    expect(hosted.filter((s) => s.p < 0.05).length / hosted.length).toBeGreaterThan(0.85);
   });
 });

@@ -38,4 +38,15 @@ describe('seeded inputs', () => {
     for (let i = 0; i < 1000; i++) seen.add(r.int(10));
     expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('shuffles in place into a permutation, the same one for the same seed, every order reachable', () => {
+    const xs = [1, 2, 3, 4, 5, 6, 7, 8];
+    const shuffled = new Rng(5).shuffle([...xs]);
+    expect([...shuffled].sort((a, b) => a - b)).toEqual(xs);
+    expect(new Rng(5).shuffle([...xs])).toEqual(shuffled);
+    const r = new Rng(9);
+    const orders = new Set<string>();
+    for (let i = 0; i < 600; i++) orders.add(r.shuffle([1, 2, 3]).join(''));
+    expect(orders.size).toBe(6);
+  });
 });

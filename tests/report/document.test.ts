@@ -3,7 +3,7 @@ import { LatencyHistogram } from '../../src/core/histogram.js';
 import type { Report } from '../../src/report/types.js';
 import type { Result } from '../../src/measure/result.js';
 import { budgetTable, reportDocument } from '../../src/report/document.js';
-import { summaryRows } from '../../src/report/summary.js';
+import { VIRTUAL_HOST_NOTE, summaryRows } from '../../src/report/summary.js';
 import type { Block, Document, Table } from '../../src/views/document.js';
 import { renderHtml } from '../../src/views/html.js';
 import { renderMarkdown } from '../../src/views/markdown.js';
@@ -111,6 +111,16 @@ describe('reportDocument', () => {
     expect(summary.rows[2]![4]).toBe('—');
     expect(doc.blocks[5]).toEqual({ kind: 'paragraph', text: 'precision: all 2 results met the 1 % target' });
     expect(doc.blocks[6]).toMatchObject({ kind: 'paragraph', text: expect.stringMatching(/^±95 %: half-width/) });
+  });
+
+  it('says below the precision lines, on a virtual machine only, what the intervals cannot cover', () => {
+    const report = fullReport();
+    const notes = (): string[] => reportDocument(report, 'x.json', { charts: false }).blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : []));
+    expect(notes()).not.toContain(VIRTUAL_HOST_NOTE);
+    report.host.virtual = true;
+    const paragraphs = notes();
+    expect(paragraphs.indexOf(VIRTUAL_HOST_NOTE)).toBe(paragraphs.findIndex((t) => t.startsWith('±95 %: half-width')) + 1);
+    expect(renderMarkdown(reportDocument(report, 'x.json', { charts: false }))).toContain(VIRTUAL_HOST_NOTE);
   });
 
   it('lists where a device’s theoretical peaks came from under its headline', () => {
