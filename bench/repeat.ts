@@ -16,7 +16,13 @@
  * reports there), --out FILE (the figures as JSON), --arg ARG (repeatable: passed
  * on to every run, e.g. --arg=--no-interleave to measure each result in one stretch),
  * --from DIR (measure nothing: the figures of the run-N.json reports an earlier
- * series kept in DIR).
+ * series kept in DIR), --history FILE (the history the runs read and extend,
+ * src/cli/history.ts: default history.jsonl in the series' folder, so that a
+ * series starts with none; give an earlier series' to measure again after it).
+ *
+ * Where the runs' budgets carry between-run lines from the history, the
+ * figures are printed twice: as the reports state them, and with those lines
+ * taken out (each run's own budget), the reference from the same runs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +31,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareReports, type QuantityName } from '../src/compare/compare.js';
 import { packageRoot } from '../src/core/paths.js';
+import { MIN_EARLIER_RUNS, withoutBetweenRuns } from '../src/measure/between-runs.js';
 import type { Result } from '../src/measure/result.js';
 import type { UncertaintyBudget } from '../src/measure/uncertainty.js';
 import { readReport } from '../src/report/read.js';
@@ -43,6 +50,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     arg: { type: 'string', multiple: true },
     from: { type: 'string' },
+    history: { type: 'string' },
   },
 });
 const runs = Number(values.runs ?? 8);
@@ -51,6 +59,7 @@ const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
 const dir = values.from ?? values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
 // A --dir not made yet is made, as --out's folder would not be.
 if (!values.from) mkdirSync(dir, { recursive: true });
+const history = values.history ?? join(dir, 'history.jsonl');
 
 /** The quantities calibrated, with the budget each one's stated uncertainty comes from. */
 const QUANTITIES: Array<{ name: string; verdict: QuantityName | null; pick(r: Result): { value: number; ci95: [number, number] } | null; budget(r: Result): UncertaintyBudget | null }> = [
@@ -66,14 +75,14 @@ function runOnce(i: number): Report {
   for (const p of values.param ?? ['stream.op=triad', 'gemm.n=1024']) args.push('--param', p);
   args.push(...(values.arg ?? []));
   const started = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FLOPMETER_HISTORY: history } });
   if (r.status !== 0) throw new Error(`run ${i + 1} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
   console.error(`run ${i + 1}/${runs}: ${((performance.now() - started) / 1000).toFixed(0)} s → ${file}`);
   return readReport(file);
 }
 
 function measureSeries(): Report[] {
-  console.error(`flopmeter bench:repeat — ${runs} fresh-process runs of ${bin}; reports in ${dir}`);
+  console.error(`flopmeter bench:repeat — ${runs} fresh-process runs of ${bin}; reports in ${dir}; history ${history}`);
   return Array.from({ length: runs }, (_, i) => runOnce(i));
 }
 
@@ -144,8 +153,11 @@ function printShared(shared: SharedRunVariation | null): void {
   console.log(`each run's offset common to all results, %: ${offsets}`);
 }
 
-function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined }>): void {
-  console.log('\nresult and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  ν (med.)  A/A different');
+type Row = { key: string; cal: Calibration; aa: { pairs: number; different: number } | undefined };
+
+function print(rows: readonly Row[], title: string): void {
+  console.log(`\n${title}`);
+  console.log('result and quantity                                   Birge  (as if ν=∞)  LOO cov.  spread   stated u  95% half  ν (med.)  A/A different');
   for (const { key, cal, aa } of rows) {
     const aaText = aa ? `${aa.different}/${aa.pairs} (${pct(aa.different / aa.pairs)})` : '—';
     console.log(`${key.slice(0, 52).padEnd(52)} ${cal.birgeT.toFixed(2).padStart(6)}  ${cal.birge.toFixed(2).padStart(11)}  ${pct(cal.looCoverage).padStart(8)}  ${pct(cal.spreadRel).padStart(7)}  ${pct(cal.statedRel).padStart(8)}  ${pct(cal.halfWidthRel).padStart(8)}  ${cal.statedDof.toFixed(1).padStart(8)}  ${aaText}`);
@@ -158,15 +170,25 @@ function print(rows: Array<{ key: string; cal: Calibration; aa: { pairs: number;
   console.log(`\ngoals: Birge 0.5–1.5 and leave-one-out coverage ≥ 80 % in ${met} of ${rows.length}; A/A false verdicts ${diff}/${pairs} = ${pairs ? pct(diff / pairs) : '—'} (goal ≤ 10 %)`);
 }
 
+/** Per result and quantity that every run has: its calibration and A/A verdicts. */
+function calibrationRows(reports: readonly Report[]): Row[] {
+  const aa = aaVerdicts(reports);
+  return [...figuresOf(reports)].filter(([, f]) => f.length === reports.length).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
+}
+
 function main(): void {
   if (!Number.isInteger(runs) || runs < 3) throw new Error(`--runs ${values.runs}: give a whole number ≥ 3`);
   const reports = values.from ? keptReports(dir) : measureSeries();
-  const aa = aaVerdicts(reports);
-  const rows = [...figuresOf(reports)].filter(([, f]) => f.length === reports.length).map(([key, f]) => ({ key, cal: calibrate(f), aa: aa.get(key) }));
-  print(rows);
+  const rows = calibrationRows(reports);
+  print(rows, 'as the runs state them:');
+  const own = reports.map((rep) => ({ ...rep, results: rep.results.map(withoutBetweenRuns) }));
+  const hadLines = own.some((rep, i) => rep.results.some((r, j) => r !== reports[i]!.results[j]));
+  const ownRows = hadLines ? calibrationRows(own) : null;
+  if (ownRows) print(ownRows, 'the same runs, each with its own budget only (between-run lines from the history taken out):');
+  else console.log(`\nno run had ${MIN_EARLIER_RUNS} earlier runs in its history (${history}): these are each run's own budgets; --history FILE (an earlier series') or more than ${MIN_EARLIER_RUNS} runs measure the between-run line too`);
   const shared = sharedRunVariation(throughputTable(reports));
   printShared(shared);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, rows, shared }, null, 2)}\n`);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, history, rows, ownRows, shared }, null, 2)}\n`);
 }
 
 main();

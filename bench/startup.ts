@@ -50,7 +50,8 @@ function timeOnce(args: readonly string[]): number {
 function makeReport(dir: string): string {
   const file = join(dir, 'small.json');
   const args = [bin, 'run', '--backend', 'cpu', '--probe', 'launch-latency', '--preset', 'quick', '--windows', '2', '--no-telemetry', '--no-progress', '--out', file];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  // No history: the bench's own runs are not the user's measurements (an env variable, which another --bin ignores if older).
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, FLOPMETER_HISTORY: 'off' } });
   if (r.status !== 0) throw new Error(`could not make a report to show (flopmeter run exited ${r.status ?? r.signal}): ${r.stderr.slice(0, 500)}`);
   return file;
 }

@@ -122,7 +122,8 @@ const run: Step = {
   capSeconds: 180,
   reserveSeconds: 60,
   // A 1 s cap per result keeps ~80 quick results within the step; cut short, it still writes the results it finished.
-  argv: (ctx) => [CLI, 'run', '--preset', 'quick', '--max-seconds', '1', '--no-progress', ...(ctx.backends ? ['-b', ctx.backends.join(',')] : []), ...(ctx.runProbes ? ['-p', ctx.runProbes] : []), '-o', join(ctx.work, 'run.json')],
+  // No history: a check's quick runs are not the host's measurements.
+  argv: (ctx) => [CLI, 'run', '--preset', 'quick', '--max-seconds', '1', '--no-progress', '--no-history', ...(ctx.backends ? ['-b', ctx.backends.join(',')] : []), ...(ctx.runProbes ? ['-p', ctx.runProbes] : []), '-o', join(ctx.work, 'run.json')],
   skip: (ctx) => (ctx.backends?.length === 0 ? 'no available backend (the devices step found none)' : null),
   collect(ctx) {
     const report = readJson(join(ctx.work, 'run.json'));

@@ -63,3 +63,8 @@ export function requireBuilt(path: string): string {
 export function userCacheDir(kind: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(env.FLOPMETER_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flopmeter'), kind);
 }
+
+/** flopmeter's state folder, what it keeps between runs (unlike the cache, not rebuilt when lost): $XDG_STATE_HOME/flopmeter, else ~/.local/state/flopmeter. */
+export function userStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'flopmeter');
+}

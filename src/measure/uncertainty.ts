@@ -16,9 +16,10 @@ import { mean, stdev, tQuantile } from './stats.js';
  * cancel between two readings of one sensor, src/compare/ratio.ts and
  * src/measure/dynamic.ts): a relative gain error of a sensor, an absolute
  * offset, a resolution step, a statistical (repeatability) term, the part
- * of the run a sensor did not observe, a timer's resolution.
+ * of the run a sensor did not observe, a timer's resolution, the scatter
+ * between runs that earlier runs showed (src/measure/between-runs.ts).
  */
-export type ComponentKind = 'gain' | 'offset' | 'resolution' | 'statistical' | 'coverage' | 'timer';
+export type ComponentKind = 'gain' | 'offset' | 'resolution' | 'statistical' | 'coverage' | 'timer' | 'between-runs';
 
 /** One line of an uncertainty budget. */
 export interface UncertaintyComponent {

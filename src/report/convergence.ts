@@ -33,6 +33,8 @@ export interface Convergence {
   met: number;
   /** Row numbers (1-based positions in the report's results) of the results that missed, by cause, in MISS_CAUSES order. */
   missed: Array<{ cause: MissCause; rows: number[] }>;
+  /** Results whose throughput interval includes the scatter between earlier runs (src/measure/between-runs.ts); absent: none. */
+  betweenRuns?: number;
 }
 
 /**
@@ -45,6 +47,11 @@ function missCause(t: NonNullable<Result['throughput']>): MissCause {
   if (/maximum of \d+ blocks/.test(t.stopReason)) return 'maximum blocks';
   if (/blocks planned/.test(t.stopReason)) return 'planned blocks';
   return 'other';
+}
+
+/** Whether the result's throughput interval includes a between-run line from the history (which its stopping rule did not see). */
+export function hasBetweenRuns(r: Result): boolean {
+  return r.uncertainty?.throughput.components.some((c) => c.kind === 'between-runs') ?? false;
 }
 
 /** The precision a result reached; null without a throughput (not completed). */
@@ -77,5 +84,6 @@ export function convergenceOf(report: Report): Convergence {
     }
   });
   const missed = MISS_CAUSES.flatMap((cause) => (byCause.has(cause) ? [{ cause, rows: byCause.get(cause)! }] : []));
-  return { target: targetOf(report), measured, met, missed };
+  const betweenRuns = report.results.filter(hasBetweenRuns).length;
+  return { target: targetOf(report), measured, met, missed, ...(betweenRuns ? { betweenRuns } : {}) };
 }

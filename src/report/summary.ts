@@ -7,8 +7,9 @@
 import { escapeControl } from '../core/control-chars.js';
 import { paramsLabel } from '../core/probe.js';
 import { formatSI } from '../core/units.js';
+import { MIN_EARLIER_RUNS } from '../measure/between-runs-limits.js';
 import type { Result } from '../measure/result.js';
-import { convergenceOf, precisionOf, type Convergence, type MissCause } from './convergence.js';
+import { convergenceOf, hasBetweenRuns, precisionOf, type Convergence, type MissCause } from './convergence.js';
 import { headlineOf } from './headline.js';
 import { HEADLINE_COLUMNS, headlineRows, headlineTitle, percent, peakSources } from './headline-table.js';
 import { TABLE_WIDTH, columnWidths, renderTable, type Column } from './table.js';
@@ -33,10 +34,10 @@ export const SUMMARY_COLUMNS: readonly Column[] = [
 /** "gemm dtype=f32 n=4096" */
 export const workloadLabel = (r: Result): string => `${r.probe} ${paramsLabel(r.params, ' ')}`.trim();
 
-/** "±0.8 % ✓": the relative half-width reached and whether it met the target; the status when not completed. */
+/** "±0.8 % ✓": the relative half-width stated and whether the run met the target, * where the history widened it; the status when not completed. */
 function precisionCell(r: Result): string {
   const p = precisionOf(r);
-  return p ? `±${percent(p.relHalfWidth)} ${p.met ? '✓' : '✗'}` : r.status;
+  return p ? `±${percent(p.relHalfWidth)} ${p.met ? '✓' : '✗'}${hasBetweenRuns(r) ? '*' : ''}` : r.status;
 }
 
 /** The results table: SUMMARY_COLUMNS less those with nothing in any row (power and work per joule without a sensor). */
@@ -89,7 +90,8 @@ export function convergenceLine(c: Convergence): string {
 /** What the ±95 % column means. */
 export function precisionLegend(c: Convergence): string {
   const met = c.target === null ? '✓ all the windows asked for measured' : `✓ met the ${targetLabel(c.target)} target`;
-  return `±95 %: half-width of the throughput's 95 % interval relative to it; ${met}, ✗ did not`;
+  const history = c.betweenRuns ? `; * includes the scatter between this host's earlier runs (the history), which the run's target does not` : '';
+  return `±95 %: half-width of the throughput's 95 % interval relative to it; ${met}, ✗ did not${history}`;
 }
 
 /** Each device's headline as lines: its title, its table, where its theoretical peaks came from; control characters escaped. */
@@ -115,7 +117,7 @@ function abbreviatedRows(columns: readonly Column[], rows: readonly string[][], 
  * 1.7× GEMM throughput): a run's interval covers what changed during it, not what the host does between runs.
  */
 export const VIRTUAL_HOST_NOTE =
-  'host: a virtual machine: its host (other guests, where its memory lies) can change on a scale longer than this run; the intervals cover what changed during it (npm run bench:repeat measures how well runs agree)';
+  `host: a virtual machine: its host (other guests, where its memory lies) can change on a scale longer than this run; a run covers what changed during it, and a result with ${MIN_EARLIER_RUNS} earlier runs here also the scatter between them (the history; npm run bench:repeat measures how well runs agree)`;
 
 /** What the intervals cannot cover on this host: VIRTUAL_HOST_NOTE where intervals were measured on a virtual machine. */
 export function hostNotes(report: Report, convergence: Convergence): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/measure/result.js';
+import { withBetweenRuns } from '../../src/measure/between-runs.js';
 import { SUMMARY_COLUMNS, VIRTUAL_HOST_NOTE, renderSummary, summaryRows, summaryTable } from '../../src/report/summary.js';
 import { TABLE_WIDTH, columnWidths } from '../../src/report/table.js';
 import { headlineReport, headlineResults, measured } from '../fixtures/headline-report.js';
@@ -87,6 +88,18 @@ describe('renderSummary', () => {
     expect(renderSummary(report).split('\n')).not.toContain(VIRTUAL_HOST_NOTE);
     report.host.virtual = true;
     expect(renderSummary(report).split('\n')).toContain(VIRTUAL_HOST_NOTE);
+  });
+
+  it('marks a ± the history widened, and says what the mark means', () => {
+    const report = headlineReport();
+    const plain = renderSummary(report);
+    expect(plain).not.toMatch(/✓\*|✗\*|earlier runs \(the history\)/);
+    const withLine = withBetweenRuns(report.results[0]!, [0.1, -0.1, 0.1, -0.1, 0.1, -0.1, 0.1, -0.1].map((x) => ({ throughput: { value: report.results[0]!.throughput!.value * Math.exp(x), relU: 0.001, dof: 20 } }))).result;
+    report.results[0] = withLine;
+    const summary = renderSummary(report);
+    expect(summaryRows(report.results)[0]![5]).toMatch(/^±\d+(\.\d+)? % [✓✗]\*$/);
+    expect(summaryRows(report.results).slice(1).every((row) => !row[5]!.endsWith('*'))).toBe(true);
+    expect(summary).toContain("; * includes the scatter between this host's earlier runs (the history), which the run's target does not");
   });
 
   it('lists nothing below the table when nothing was abbreviated', () => {

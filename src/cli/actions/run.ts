@@ -20,6 +20,7 @@ import { checkWritable, defaultReportPath, writeAtomic } from '../../report/writ
 import { ProgressDisplay } from '../progress.js';
 import { PlanPrinter } from '../plan-view.js';
 import { ResultLog } from '../result-log.js';
+import { applyHistory, historyLine, historyPath } from '../history.js';
 import { givenNames, selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
 import { durationOption, numberOption } from '../numbers.js';
 import { parseParams } from '../params.js';
@@ -103,10 +104,11 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   await checkWritable(settings.out);
   for (const w of settings.warnings) ctx.stderr.write(`${w}\n`);
   if (ctx.signal.aborted) return nothingMeasured(ctx);
-  const outcome = await measureAll(settings, args, ctx);
+  const measuredOutcome = await measureAll(settings, args, ctx);
   if (args.dryRun) return EXIT.OK;
   // Nothing to keep: an earlier report at --out is left as it was.
-  if (outcome.interrupted && !outcome.results.some(measured)) return nothingMeasured(ctx);
+  if (measuredOutcome.interrupted && !measuredOutcome.results.some(measured)) return nothingMeasured(ctx);
+  const outcome = args.history ? await withHistory(measuredOutcome, settings, args, ctx.stderr) : measuredOutcome;
   const report = await buildReport({
     outcome,
     argv: ctx.argv,
@@ -125,6 +127,30 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   const pushed = args.push ? await push(args, report.results, ctx.stderr) : true;
   if (outcome.interrupted) return EXIT.INTERRUPTED;
   return !pushed || report.results.some((r) => r.status === 'errored' || r.status === 'invalid') ? EXIT.FAILED_RESULTS : EXIT.OK;
+}
+
+/**
+ * How the results were measured, as far as the scatter between runs depends on it (how long each result is measured,
+ * which others are interleaved with it, the sampling rate): runs differing here are not pooled.
+ */
+function procedureOf(s: RunSettings, args: RunArgs): string {
+  const { preset, budgetSeconds, targetCi, maxSeconds, windows, sampleHz } = s;
+  const probes = s.probes.map((p) => p.id);
+  return JSON.stringify({ preset, budgetSeconds, targetCi, maxSeconds, windows, sampleHz, interleave: args.interleave, threads: s.threads ?? defaultThreads(), probes, params: args.param ?? [] });
+}
+
+/** The outcome with each result's between-run lines from the history (src/cli/history.ts), its line on stderr. */
+async function withHistory(outcome: SuiteOutcome, s: RunSettings, args: RunArgs, stderr: NodeJS.WritableStream): Promise<SuiteOutcome> {
+  const path = historyPath();
+  if (!path) return outcome;
+  try {
+    const applied = await applyHistory(path, outcome.results, procedureOf(s, args));
+    stderr.write(`${historyLine(path, applied)}\n`);
+    return { ...outcome, results: applied.results };
+  } catch (err) {
+    stderr.write(`${historyLine(path, err instanceof Error ? err : new Error(String(err)))}\n`);
+    return outcome;
+  }
 }
 
 function nothingMeasured(ctx: CommandContext): number {

@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { ENGINE_IDS } from '../../models/tfjs/engines.js';
+import { MIN_EARLIER_RUNS } from '../../measure/between-runs-limits.js';
 import { lazyRun, type CommandSpec } from '../context.js';
 
 export interface RunArgs {
@@ -25,6 +26,7 @@ export interface RunArgs {
   windows?: string;
   telemetry: boolean;
   interleave: boolean;
+  history: boolean;
   sampleHz?: string;
   push?: string;
   pushJob: string;
@@ -83,6 +85,12 @@ export const runCommand: CommandSpec = {
         type: 'boolean',
         default: true,
         describe: 'Measure each device’s results a block at a time, in a random order each round, so that each result’s blocks span the whole run and its interval reflects the host’s changes over it (--no-interleave: each result in one stretch, one after another)',
+      })
+      .option('history', {
+        type: 'boolean',
+        default: true,
+        describe:
+          `Include in each interval the scatter between runs that this host’s earlier runs of the same result showed beyond what each stated (once it has ${MIN_EARLIER_RUNS}), and record this run’s results for the next; kept in $FLOPMETER_HISTORY, else $XDG_STATE_HOME/flopmeter/history.jsonl, else ~/.local/state/flopmeter/history.jsonl. --no-history (or FLOPMETER_HISTORY=off): neither, e.g. to compare before and after a change whose runs the history would pool`,
       })
       .option('telemetry', { type: 'boolean', default: true, describe: 'Sample power, clocks and temperatures (--no-telemetry to switch off)' })
       .option('sample-hz', { type: 'string', describe: 'Sampling rate of GPU power sensors (NVML, nvidia-smi, amdgpu), Hz (default 20 for NVML, 10 for amdgpu)' })
