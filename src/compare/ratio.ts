@@ -13,9 +13,9 @@
  * relative, so its two relative lines u_A = u(o)/P_A and u_B = u(o)/P_B
  * combine with correlation +1 into |u_B − u_A| (GUM 5.2.2); resolution,
  * coverage, statistical, timer and between-runs lines differ from reading to
- * reading (or from run to run) and stay in quadrature. A line without a kind (reports written before kinds
- * were recorded) is treated as before: a type B line of the same instrument
- * cancels.
+ * reading (or from run to run) and stay in quadrature. A line without a kind
+ * (reports written before kinds were recorded) is treated as before: a type B
+ * line of the same instrument cancels.
  */
 import { combine, type UncertaintyBudget, type UncertaintyComponent } from '../measure/uncertainty.js';
 

@@ -29,9 +29,9 @@ import { combine, intervalOf, type UncertaintyComponent } from './uncertainty.js
 
 export { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS };
 
+/** Budgets a result has (throughput, power, …), as named in Result.uncertainty. */
 export type QuantityName = keyof Budgets;
 
-/** Budgets a result has (throughput, power, …), as named in Result.uncertainty. */
 /** One run's figure for one quantity: its value and the part of its uncertainty that varies from run to run. */
 export interface RunRecord {
   /** The estimate, in the quantity's own unit (FLOP/s, W, J/FLOP, FLOP/J, …). */
@@ -55,7 +55,6 @@ export function isRunRecord(x: unknown): x is RunRecord {
 
 /** One earlier result as the history keeps it (src/cli/history.ts): per quantity, what the run stated. */
 export type ResultRecord = Partial<Record<QuantityName, RunRecord>>;
-
 
 /**
  * Floor of the between-run line's dof. Where τ is small beside what the runs stated, Satterthwaite gives it 0.1–0.3
@@ -122,14 +121,19 @@ export function betweenRuns(earlier: readonly RunRecord[]): BetweenRuns | null {
   if (usable.length < MIN_EARLIER_RUNS) return null;
   const x = usable.map((r) => Math.log(r.value));
   const w = usable.map((r) => 1 / (r.relU ** 2 * tVarianceFactor(r.dof)));
-  const W = w.reduce((a, b) => a + b, 0);
-  const centre = x.reduce((s, xi, i) => s + w[i]! * xi, 0) / W;
+  const sums = weightSums(w);
+  const centre = x.reduce((s, xi, i) => s + w[i]! * xi, 0) / sums.S1;
   const Q = x.reduce((s, xi, i) => s + w[i]! * (xi - centre) ** 2, 0);
-  const c = W - w.reduce((s, wi) => s + wi ** 2, 0) / W;
   const H = usable.length;
-  const tau2 = Math.max(0, (Q - (H - 1)) / c);
+  const tau2 = Math.max(0, (Q - (H - 1)) / sums.c);
   if (!Number.isFinite(tau2)) return null;
-  return { relative: Math.sqrt(tau2), dof: tau2 > 0 ? Math.max(MIN_TAU_DOF, tauDof(tau2, w, usable)) : H - 1, runs: H };
+  return { relative: Math.sqrt(tau2), dof: tau2 > 0 ? Math.max(MIN_TAU_DOF, tauDof(tau2, sums, usable)) : H - 1, runs: H };
+}
+
+/** Σw, Σw², Σw³ of the weights, and DerSimonian–Laird's c = S₁ − S₂ / S₁. */
+function weightSums(w: readonly number[]): { S1: number; S2: number; S3: number; c: number } {
+  const [S1, S2, S3] = [1, 2, 3].map((p) => w.reduce((s, wi) => s + wi ** p, 0)) as [number, number, number];
+  return { S1, S2, S3, c: S1 - S2 / S1 };
 }
 
 /**
@@ -139,10 +143,8 @@ export function betweenRuns(earlier: readonly RunRecord[]): BetweenRuns | null {
  * less; with H − 1 alone the simulated intervals covered only 91 % (tests/measure/between-runs.test.ts's simulation,
  * run so, at σ_b = 5 %, H = 8).
  */
-function tauDof(tau2: number, w: readonly number[], runs: readonly RunRecord[]): number {
-  const H = w.length;
-  const [S1, S2, S3] = [1, 2, 3].map((p) => w.reduce((s, wi) => s + wi ** p, 0)) as [number, number, number];
-  const c = S1 - S2 / S1;
+function tauDof(tau2: number, { S1, S2, S3, c }: ReturnType<typeof weightSums>, runs: readonly RunRecord[]): number {
+  const H = runs.length;
   const varQ = 2 * (H - 1) + 4 * c * tau2 + 2 * (S2 - (2 * S3) / S1 + S2 ** 2 / S1 ** 2) * tau2 ** 2;
   const statedVar = (2 * runs.reduce((s, r) => s + (r.dof === null ? 0 : 1 / r.dof), 0)) / S1 ** 2;
   return (2 * tau2 ** 2) / (varQ / c ** 2 + statedVar);
