@@ -28,8 +28,18 @@ export function requireDevice(ctx: TestContext, available: boolean, why: string)
   ctx.skip(why);
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh directory under the system's temporary one, removed after the test file (removeTempDirs, tests/setup-env.ts). */
 export function tempDir(prefix = 'flopmeter-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) removeDir(dir);
 }
 
 export interface CliResult {

@@ -11,5 +11,13 @@
  */
 export const MIN_EARLIER_RUNS = 8;
 
-/** Most earlier runs used, the latest: 19 dof (t 2.09), while older runs may describe a state the host has left. */
-export const MAX_EARLIER_RUNS = 20;
+/**
+ * Most earlier runs used, the latest. The host's state wanders on scales from minutes to days (on the CI VM, GEMM at
+ * 33 or 60 GFLOP/s for hours at a time), so a window of runs measures the scatter over its own span: the latest 8
+ * span the user's own cadence of measuring again, and drop a mode the host has left after 8 runs. From the latest
+ * 20, a half hour's runs (a series of 8 fresh processes, bench:repeat) were given the scatter of hours: GEMM's Birge
+ * ratios read 0.11–0.66 over five kept series (the line applied offline, runs in time order); from the latest 8 they
+ * read 0.46–1.28, and 11 of the 15 result cells met the issue's goals (Birge 0.5–1.5, leave-one-out ≥ 80 %) against 8
+ * of 15. Fewer than 8 cover less (MIN_EARLIER_RUNS).
+ */
+export const MAX_EARLIER_RUNS = 8;

@@ -21,7 +21,8 @@
  * the new run's budget as a type A line, with Satterthwaite's dof for the
  * estimate τ̂² (tauDof: fewer than H − 1 from H runs, and fewer still where
  * what the runs stated is large beside τ). τ is 0 where the earlier runs
- * agree within what they stated.
+ * agree within what they stated. Only the latest MAX_EARLIER_RUNS count: the
+ * host's state wanders, and τ is the scatter over the window's span.
  */
 import type { Budgets, Estimate, Result } from './result.js';
 import { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS } from './between-runs-limits.js';

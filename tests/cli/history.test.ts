@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyHistory, historyLine, historyPath, readHistory } from '../../src/cli/history.js';
 import { MIN_EARLIER_RUNS, measurementKey } from '../../src/measure/between-runs.js';
 import { resultWith } from '../fixtures/report.js';
+import { tempDir } from '../helpers.js';
 
-const dir = (): string => mkdtempSync(join(tmpdir(), 'flopmeter-history-'));
+const dir = (): string => tempDir('flopmeter-history-');
 
 describe('historyPath', () => {
   it('is FLOPMETER_HISTORY, else under XDG_STATE_HOME, else ~/.local/state; "off" keeps none', () => {

@@ -94,6 +94,30 @@ describe('betweenRuns (DerSimonian–Laird on log values)', () => {
     }
   });
 
+  /**
+   * A host that moved (GEMM on the CI VM: 33 or 60 GFLOP/s for hours): 12 runs in the old state, then 8 in the new,
+   * each scattering 2 % between runs. A new run's interval should be the new state's, not the jump's: covering it in
+   * ≥ 94 % of series within 2× the oracle's half-width in the median. Pooling all 20 runs made it 12× as wide.
+   */
+  it('forgets a state the host has left once the window has passed it (simulated, 3000 series)', () => {
+    const rng = new Rng(33);
+    const sigmaB = 0.02;
+    const sigmaW = 0.02;
+    const run = (mode: number): RunRecord => ({ value: Math.exp(mode + sigmaB * normal(rng) + sigmaW * normal(rng)), relU: statedU(rng, sigmaW, 5), dof: 5 });
+    let covered = 0;
+    const widthRatios: number[] = [];
+    for (let s = 0; s < 3000; s++) {
+      const tau = betweenRuns([...Array.from({ length: 12 }, () => run(-0.6)), ...Array.from({ length: 8 }, () => run(0))])!;
+      const now = run(0);
+      const own = { source: 'own', type: 'A' as const, relative: now.relU, dof: now.dof, distribution: 't' as const };
+      const budget = combine([own, { ...own, source: 'between', relative: tau.relative, dof: tau.dof }]);
+      widthRatios.push(budget.relExpanded / (1.96 * Math.hypot(sigmaB, sigmaW)));
+      if (Math.abs(Math.log(now.value)) <= budget.relExpanded) covered++;
+    }
+    expect(covered / 3000).toBeGreaterThanOrEqual(0.94);
+    expect(percentile(widthRatios, 50)).toBeLessThan(2);
+  });
+
   it('reads no excess, in the median, when the runs scatter as their t-distributed budgets say (5 dof)', () => {
     const rng = new Rng(7);
     const taus = Array.from({ length: 1000 }, () =>
