@@ -18,25 +18,31 @@
  *      each round runs fma-peak and gemm back to back, and the goals are the
  *      medians of the per-round ratios, so that both see the same host.
  * Runs alternate between flopmeter and the reference so drift hits both alike.
- * Options: --threads N (default: every logical CPU), --rounds N (default 3),
- * --out FILE (also write the figures as JSON).
+ * Options: `--help`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cpuBackend } from '../src/backends/cpu/index.js';
 import { cpuPeaks } from '../src/backends/cpu/peaks.js';
 import { readCpuinfo } from '../src/backends/cpu/cpuinfo.js';
 import { packageRoot } from '../src/core/paths.js';
 import { formatSI } from '../src/core/units.js';
 import { mean, percentile, stdev } from '../src/measure/stats.js';
+import { benchArgs, wholeNumber } from './args.js';
 import { measureWith, printGoals, type Goal } from './reference.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
-const threads = Number(values.threads ?? availableParallelism());
-const rounds = Number(values.rounds ?? 3);
+const USAGE = `npm run bench:cpu -- [options]: the CPU backend against C references, ratios from the same run.
+
+  --threads N     worker threads of flopmeter and the references (default: every logical CPU)
+  --rounds N      alternating rounds (default 3)
+  --out FILE      also write the figures as JSON
+  --help          this text`;
+
+const values = benchArgs(USAGE, { threads: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
+const threads = wholeNumber('threads', values.threads, availableParallelism(), USAGE);
+const rounds = wholeNumber('rounds', values.rounds, 3, USAGE);
 /** Seconds each C reference runs: as long as flopmeter's five 1-second windows. */
 const REFERENCE_SECONDS = 5;
 /** Seconds of the clock chain before and after each fma-peak run: long enough to average out the timer, short enough not to let the clock wander. */

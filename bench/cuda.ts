@@ -7,9 +7,8 @@
  *   3. fma-peak f32 against SMs × FP32 lanes × 2 × the SM clock NVML reported;
  *   4. counter energy against integrated instant power over ≥ 5 s windows;
  *   5. the cost of NVML sampling at 20 Hz, as a share of one core.
- * Options: bench/options.ts (--rounds, --out, --preset of the triad and gemm
- * measurements; fma-peak always uses standard's ≥ 5 s windows for goal 4;
- * --rehearse for small sizes on the emulated GPU stack).
+ * Options: `--help` (--preset sets the triad's and gemm's; fma-peak always
+ * uses standard's ≥ 5 s windows for goal 4).
  */
 import { writeFileSync } from 'node:fs';
 import { cudaBackend } from '../src/backends/cuda/index.js';
@@ -18,7 +17,7 @@ import type { Result } from '../src/measure/result.js';
 import { benchOptions } from './options.js';
 import { alternateRounds, measureWith, printGoals, torchFigure, type Goal } from './reference.js';
 
-const { options } = benchOptions();
+const { options } = benchOptions('npm run bench:cuda -- [options]: the CUDA backend against its references on an NVIDIA GPU, ratios from the same run.\n');
 const { rounds, rehearse } = options;
 /** Sizes: the issue's on a GPU; small ones for a rehearsal on the emulated stack, which runs kernels on the CPU. */
 const SIZES = rehearse ? { triadN: 2 ** 20, gemmN: 256, fma: ['fma-peak.n=12288', 'fma-peak.k=64'] } : { triadN: 2 ** 26, gemmN: 8192, fma: [] };

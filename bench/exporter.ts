@@ -15,8 +15,8 @@
  * Reported: scrape latency percentiles (every response), failed scrapes, the
  * exporter's event-loop delay, CPU (share of a core, per scrape) and memory
  * (RSS, peak RSS) from /proc.
- * Options: --seconds 30, --rate 200, --connections 200, --devices 8, --out FILE;
- * BENCH_HOST_NODE_FLAGS passes Node.js flags (e.g. --cpu-prof) to the exporter's process.
+ * Options: `--help`; BENCH_HOST_NODE_FLAGS passes Node.js flags (e.g.
+ * --cpu-prof) to the exporter's process.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,17 +24,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/core/paths.js';
 import { formatSI } from '../src/core/units.js';
+import { benchArgs, wholeNumber } from './args.js';
 import { printGoals, type Goal } from './reference.js';
 import { scrapeLoad, type LoadResult, type LoadShape } from './scrape-load.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, rate: { type: 'string' }, connections: { type: 'string' }, devices: { type: 'string' }, out: { type: 'string' } } });
-const SECONDS = Number(values.seconds ?? 30);
-const RATE = Number(values.rate ?? 200);
-const CONNECTIONS = Number(values.connections ?? 200);
-const DEVICES = Number(values.devices ?? 8);
+const USAGE = `npm run bench:exporter -- [options]: the exporter under scrape load against Debian's node exporter and a bare
+Node.js server under the same load.
+
+  --seconds N      measured seconds per load shape (default 30)
+  --rate N         scrapes per second (default 200)
+  --connections N  concurrent connections (default 200)
+  --devices N      GPUs of the fake NVML (default 8)
+  --out FILE       also write the figures as JSON
+  --help           this text`;
+
+const values = benchArgs(USAGE, { seconds: { type: 'string' }, rate: { type: 'string' }, connections: { type: 'string' }, devices: { type: 'string' }, out: { type: 'string' } });
+const SECONDS = wholeNumber('seconds', values.seconds, 30, USAGE);
+const RATE = wholeNumber('rate', values.rate, 200, USAGE);
+const CONNECTIONS = wholeNumber('connections', values.connections, 200, USAGE);
+const DEVICES = wholeNumber('devices', values.devices, 8, USAGE);
 /** Warm-up under the same load before measuring: JIT, connection set-up, first renders. */
 const WARMUP_SECONDS = 3;
 const SHAPES: LoadShape[] = ['aligned', 'spread'];

@@ -7,10 +7,7 @@
  *      offline scenario reaches (target ≥ 0.5), with gemm's n equal to the
  *      mlp's width: the CPU (the system BLAS vs the best CPU engine) and each
  *      WebGPU adapter (flopmeter's WGSL GEMM vs tfjs-webgpu).
- * Options: --width N (engine comparison, default 1024), --gemm-width N
- * (default 4096; 1024 on a software adapter), --batch N (default 64), and
- * bench/options.ts (--out, --preset, --gpu-only: hardware adapters only, no
- * CPU engines; --rehearse: width 256 on whatever adapter is here).
+ * Options: `--help`.
  */
 import { writeFileSync } from 'node:fs';
 import { cpuBackend } from '../src/backends/cpu/index.js';
@@ -21,7 +18,13 @@ import type { Result } from '../src/measure/result.js';
 import { benchOptions } from './options.js';
 import { measureWith, printGoals, type Goal } from './reference.js';
 
-const { options, values } = benchOptions({ width: { type: 'string' }, 'gemm-width': { type: 'string' }, batch: { type: 'string' } });
+const USAGE = `npm run bench:models -- [options]: the model probes against their references, ratios from the same run.
+
+  --width N       the engine comparison's mlp width (default 1024; 256 with --rehearse)
+  --gemm-width N  the mlp width of the gemm comparison (default 4096; 1024 on a software adapter)
+  --batch N       the mlp's batch (default 64)`;
+
+const { options, values } = benchOptions(USAGE, { width: { type: 'string' }, 'gemm-width': { type: 'string' }, batch: { type: 'string' } });
 /** A rehearsal's width: the same paths at a size the emulated stack and a software adapter run in seconds. */
 const REHEARSAL_WIDTH = 256;
 const width = Number(values.width ?? (options.rehearse ? REHEARSAL_WIDTH : 1024));

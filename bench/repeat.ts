@@ -9,26 +9,16 @@
  * Goals (issue 13, at standard on the CPU's stream triad, fma-peak and gemm):
  * Birge ratio 0.5–1.5, leave-one-out coverage ≥ 80 %, A/A false verdicts ≤ 10 %.
  *
- * Options: --runs R (8), --probes LIST (stream,fma-peak,gemm), --param
- * SPEC (repeatable; default stream.op=triad and gemm.n=1024: the issue's three results), --backend ID (cpu), --preset ID
- * (standard), --bin FILE (the flopmeter to run: default this one; another
- * build's bin/flopmeter.js measures it "before"), --dir DIR (keep the run
- * reports there), --out FILE (the figures as JSON), --arg ARG (repeatable: passed
- * on to every run, e.g. --arg=--no-interleave to measure each result in one stretch),
- * --from DIR (measure nothing: the figures of the run-N.json reports an earlier
- * series kept in DIR), --history FILE (the history the runs read and extend,
- * src/cli/history.ts: default history.jsonl in the series' folder, so that a
- * series starts with none; give an earlier series' to measure again after it).
+ * Options: `--help` (USAGE below).
  *
  * Where the runs' budgets carry between-run lines from the history, the
  * figures are printed twice: as the reports state them, and with those lines
  * taken out (each run's own budget), the reference from the same runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareReports, type QuantityName } from '../src/compare/compare.js';
 import { packageRoot } from '../src/core/paths.js';
 import { MIN_EARLIER_RUNS, withoutBetweenRuns } from '../src/measure/between-runs.js';
@@ -36,24 +26,41 @@ import type { Result } from '../src/measure/result.js';
 import type { UncertaintyBudget } from '../src/measure/uncertainty.js';
 import { readReport } from '../src/report/read.js';
 import type { Report } from '../src/report/types.js';
+import { badOption, benchArgs, wholeNumber } from './args.js';
 import { calibrate, sharedRunVariation, type Calibration, type RunFigure, type SharedRunVariation } from './repeat-stats.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string' },
-    probes: { type: 'string' },
-    param: { type: 'string', multiple: true },
-    backend: { type: 'string' },
-    preset: { type: 'string' },
-    bin: { type: 'string' },
-    dir: { type: 'string' },
-    out: { type: 'string' },
-    arg: { type: 'string', multiple: true },
-    from: { type: 'string' },
-    history: { type: 'string' },
-  },
+const USAGE = `npm run bench:repeat -- [options]: R fresh-process \`flopmeter run\`s of the same probes, then per result
+the Birge ratio, leave-one-out coverage, run-to-run spread beside the stated u, and compare's A/A false verdicts.
+
+  --runs R        runs in the series (default 8, at least 3)
+  --probes LIST   probes of every run (default stream,fma-peak,gemm)
+  --param SPEC    a probe parameter, repeatable (default stream.op=triad and gemm.n=1024: the issue's three results)
+  --backend ID    backend (default cpu)
+  --preset ID     preset (default standard)
+  --bin FILE      the flopmeter to run (default this one; another build's bin/flopmeter.js measures it "before")
+  --dir DIR       keep the run reports there (default a new temporary folder)
+  --out FILE      also write the figures as JSON
+  --arg ARG       passed on to every run, repeatable (e.g. --arg=--no-interleave: each result in one stretch)
+  --from DIR      measure nothing: the figures of the run-N.json reports an earlier series kept in DIR
+  --history FILE  the history the runs read and extend (src/cli/history.ts; default history.jsonl in the series'
+                  folder, so a series starts with none: give an earlier series' to measure again after it)
+  --help          this text`;
+
+const values = benchArgs(USAGE, {
+  runs: { type: 'string' },
+  probes: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  backend: { type: 'string' },
+  preset: { type: 'string' },
+  bin: { type: 'string' },
+  dir: { type: 'string' },
+  out: { type: 'string' },
+  arg: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  history: { type: 'string' },
 });
-const runs = Number(values.runs ?? 8);
+const runs = wholeNumber('runs', values.runs, 8, USAGE, 3);
+if (values.from && !existsSync(values.from)) badOption(`--from ${values.from}: no such folder`, USAGE);
 const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
 /** Where the series' reports are: --from's kept ones, or where this series writes them. */
 const dir = values.from ?? values.dir ?? mkdtempSync(join(tmpdir(), 'flopmeter-repeat-'));
@@ -177,7 +184,6 @@ function calibrationRows(reports: readonly Report[]): Row[] {
 }
 
 function main(): void {
-  if (!Number.isInteger(runs) || runs < 3) throw new Error(`--runs ${values.runs}: give a whole number ≥ 3`);
   const reports = values.from ? keptReports(dir) : measureSeries();
   const rows = calibrationRows(reports);
   print(rows, 'as the runs state them:');
@@ -191,4 +197,10 @@ function main(): void {
   if (values.out) writeFileSync(values.out, `${JSON.stringify({ runs: reports.length, bin, dir, history, rows, ownRows, shared }, null, 2)}\n`);
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  // A run that failed or a kept series that cannot be read: what happened, without a stack trace; the reports so far stay in --dir.
+  console.error(`bench:repeat: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

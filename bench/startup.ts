@@ -7,23 +7,28 @@
  * taking turns so that drift of the machine hits all alike; the median wall
  * time of each is compared.
  *
- * Options: --runs N (default 5), --report FILE (the report `report` shows;
- * default: a small one made here by a quick `flopmeter run`), --bin FILE (the
- * flopmeter to time: default this one; another build's bin/flopmeter.js
- * measures it "before"), --out FILE (also write the figures as JSON).
+ * Options: `--help`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../src/core/paths.js';
 import { percentile } from '../src/measure/stats.js';
+import { benchArgs, wholeNumber } from './args.js';
 import { printGoals, type Goal } from './reference.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, report: { type: 'string' }, bin: { type: 'string' }, out: { type: 'string' } } });
-const runs = Number(values.runs ?? 5);
+const USAGE = `npm run bench:startup -- [options]: how fast the CLI answers, against a bare \`node -e 0\` in the same run.
+
+  --runs N        timed runs of each command (default 5)
+  --report FILE   the report \`report\` shows (default: a small one made here by a quick \`flopmeter run\`)
+  --bin FILE      the flopmeter to time (default this one; another build's bin/flopmeter.js measures it "before")
+  --out FILE      also write the figures as JSON
+  --help          this text`;
+
+const values = benchArgs(USAGE, { runs: { type: 'string' }, report: { type: 'string' }, bin: { type: 'string' }, out: { type: 'string' } });
+const runs = wholeNumber('runs', values.runs, 5, USAGE);
 const bin = values.bin ?? join(packageRoot(), 'bin', 'flopmeter.js');
 /** The goal: each command within this many times a bare Node.js start (issue 14). */
 const GOAL_RATIO = 2;

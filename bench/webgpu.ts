@@ -7,8 +7,7 @@
  *      and against PyTorch's device-to-device copy bandwidth (bytes read +
  *      written), gemm f32 at n = 4096 against torch.matmul in float32
  *      (cuBLAS SGEMM, TF32 off) and against the CUDA backend's gemm f32.
- * Options: --device ID (default: the first hardware adapter, else the first),
- * and bench/options.ts (--rounds, --out, --preset, --gpu-only, --rehearse).
+ * Options: `--help`.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +21,11 @@ import { benchOptions } from './options.js';
 import { alternateRounds, measureWith, printGoals, torchFigure, type Goal, type Reference } from './reference.js';
 import type * as TfCore from '@tensorflow/tfjs-core';
 
-const { options, values } = benchOptions({ device: { type: 'string' } });
+const USAGE = `npm run bench:webgpu -- [options]: the WebGPU backend against its references, ratios from the same run.
+
+  --device ID     the adapter (default: the first hardware adapter, else the first)`;
+
+const { options, values } = benchOptions(USAGE, { device: { type: 'string' } });
 
 type Tf = typeof TfCore;
 let tfjs: Promise<Tf> | undefined;
