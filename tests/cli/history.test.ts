@@ -1,12 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyHistory, historyLine, historyPath, readHistory } from '../../src/cli/history.js';
-import { MIN_EARLIER_RUNS, measurementKey } from '../../src/measure/between-runs.js';
+import { historyLine, historyPath, openHistory, readHistory, type HistoryOutcome } from '../../src/cli/history.js';
+import { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS, measurementKey } from '../../src/measure/between-runs.js';
+import type { Result } from '../../src/measure/result.js';
 import { resultWith } from '../fixtures/report.js';
 import { tempDir } from '../helpers.js';
 
 const dir = (): string => tempDir('flopmeter-history-');
+
+/** One run as `flopmeter run` makes it: the history opened before measuring, the results recorded after. */
+async function applyHistory(path: string, results: Result[], procedure: string, host: string): Promise<HistoryOutcome> {
+  return (await openHistory(path, procedure, host)).record(results);
+}
 
 describe('historyPath', () => {
   it('is FLOPMETER_HISTORY, else under XDG_STATE_HOME, else ~/.local/state; "off" keeps none', () => {
@@ -29,8 +35,12 @@ describe('applyHistory', () => {
       expect(r).toMatchObject({ withTerm: 0, recorded: 1 });
       expect(r.results[0]).toEqual(measured(x));
     }
-    const ninth = await applyHistory(path, [measured(0)], 'standard', 'host1');
+    const opened = await openHistory(path, 'standard', 'host1');
+    // What the progress line shows of a finished result (apply) is what the run then states (record).
+    const shown = opened.apply(measured(0));
+    const ninth = await opened.record([measured(0)]);
     expect(ninth).toMatchObject({ withTerm: 1, recorded: 1 });
+    expect(shown).toEqual(ninth.results[0]);
     const budget = ninth.results[0]!.uncertainty!.throughput;
     expect(budget.components.at(-1)!.source).toMatch(/^throughput: between runs \(8 earlier runs/);
     expect(ninth.results[0]!.throughput!.ci95[1]).toBeGreaterThan(measured(0).throughput!.ci95[1]);
@@ -78,17 +88,38 @@ describe('a torn history', () => {
   });
 });
 
+describe('a long history', () => {
+  it('is rewritten past 2000 lines with the latest 8 of each measurement, in their order, the run’s own included', async () => {
+    const path = join(dir(), 'history.jsonl');
+    const line = (key: string, i: number): string => JSON.stringify({ v: 1, at: `2026-12-01T00:00:${i}Z`, key, record: { throughput: { value: 1 + i, relU: 0.01, dof: 5 } } });
+    const old = Array.from({ length: 1999 }, (_, i) => line(i % 3 === 0 ? 'a' : 'b', i));
+    writeFileSync(path, `${[...old.slice(0, 5), 'not json', ...old.slice(5)].join('\n')}\n`);
+    const kept = (key: string): string[] => old.filter((l) => JSON.parse(l).key === key).slice(-MAX_EARLIER_RUNS);
+
+    // 1999 lines and one more: not yet.
+    await applyHistory(path, [resultWith({ throughput: 1e9, relA: 0.01 })], 'standard', 'h');
+    expect((await readHistory(path)).lines).toBe(2000);
+    await applyHistory(path, [resultWith({ throughput: 1e9, relA: 0.01 })], 'standard', 'h');
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const ours = lines.filter((l) => !['a', 'b'].includes(JSON.parse(l).key));
+    expect(ours).toHaveLength(2);
+    const latest = new Set([...kept('a'), ...kept('b')]);
+    expect(lines.filter((l) => !ours.includes(l))).toEqual(old.filter((l) => latest.has(l)));
+    expect(lines.slice(-2)).toEqual(ours);
+  });
+});
+
 describe('readHistory', () => {
   it('reads an absent file as empty and skips torn or foreign lines', async () => {
     const d = dir();
-    expect(await readHistory(join(d, 'none.jsonl'))).toEqual({ byKey: new Map(), torn: false });
+    expect(await readHistory(join(d, 'none.jsonl'))).toEqual({ byKey: new Map(), lines: 0, torn: false });
     const path = join(d, 'h.jsonl');
     const good = { v: 1, at: '2026-12-01T00:00:00Z', key: 'k', record: { throughput: { value: 1, relU: 0.01, dof: 5 } } };
     const otherVersion = { ...good, v: 2 };
     const badFigure = { ...good, record: { throughput: { value: 1, relU: 0.01 }, power: { value: 50, relU: 0.02, dof: null } } };
     const lines = [JSON.stringify(good), '{"v": 1, "at": "2026-12-01T00:0', 'not json', '{"key": 3}', '', JSON.stringify(otherVersion), JSON.stringify(badFigure), JSON.stringify(good)];
     writeFileSync(path, `${lines.join('\n')}\n`);
-    expect(await readHistory(path)).toEqual({ byKey: new Map([['k', [good.record, { power: { value: 50, relU: 0.02, dof: null } }, good.record]]]), torn: false });
+    expect(await readHistory(path)).toEqual({ byKey: new Map([['k', [good.record, { power: { value: 50, relU: 0.02, dof: null } }, good.record]]]), lines: 3, torn: false });
   });
 
   it('fails on a history it cannot read, which the run reports and goes on without', async () => {

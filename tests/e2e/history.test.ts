@@ -50,6 +50,10 @@ describe('flopmeter run with a history', () => {
     const between = throughputBudget(out).components.find((c) => c.source.startsWith('throughput: between runs (8 earlier runs'));
     expect(between?.relative).toBeGreaterThan(0.05);
     expect(historyOf(history)).toHaveLength(9);
+    // Its progress line states the interval the report does, the between-run line included.
+    const { throughput } = JSON.parse(readFileSync(out, 'utf8')).results[0];
+    const half = (((throughput.ci95[1] - throughput.ci95[0]) / 2 / throughput.value) * 100).toFixed(1);
+    expect(again.stderr).toMatch(new RegExp(`^\\[1/1\\] \\S*launch-latency\\S*: .* ±${half.replace('.', '\\.')} %`, 'm'));
   });
 
   it('--no-history neither reads nor writes it', async () => {

@@ -20,7 +20,7 @@ import { checkWritable, defaultReportPath, writeAtomic } from '../../report/writ
 import { ProgressDisplay } from '../progress.js';
 import { PlanPrinter } from '../plan-view.js';
 import { ResultLog } from '../result-log.js';
-import { applyHistory, historyLine, historyPath } from '../history.js';
+import { historyLine, historyPath, openHistory, type RunHistory } from '../history.js';
 import { givenNames, selectBackends, selectEngines, selectPreset, selectProbes, splitList } from '../select.js';
 import { durationOption, numberOption } from '../numbers.js';
 import { parseParams } from '../params.js';
@@ -104,11 +104,13 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   await checkWritable(settings.out);
   for (const w of settings.warnings) ctx.stderr.write(`${w}\n`);
   if (ctx.signal.aborted) return nothingMeasured(ctx);
-  const measuredOutcome = await measureAll(settings, args, ctx);
+  const history = args.history && !args.dryRun ? await openRunHistory(settings, args) : null;
+  const shown = history && !(history.opened instanceof Error) ? history.opened.apply : undefined;
+  const measuredOutcome = await measureAll(settings, args, ctx, shown);
   if (args.dryRun) return EXIT.OK;
   // Nothing to keep: an earlier report at --out is left as it was.
   if (measuredOutcome.interrupted && !measuredOutcome.results.some(measured)) return nothingMeasured(ctx);
-  const outcome = args.history ? await withHistory(measuredOutcome, settings, args, ctx.stderr) : measuredOutcome;
+  const outcome = history ? await withHistory(measuredOutcome, history, ctx.stderr) : measuredOutcome;
   const report = await buildReport({
     outcome,
     argv: ctx.argv,
@@ -139,18 +141,29 @@ function procedureOf(s: RunSettings, args: RunArgs): string {
   return JSON.stringify({ preset, budgetSeconds, targetCi, maxSeconds, windows, sampleHz, interleave: args.interleave, threads: s.threads ?? defaultThreads(), probes, params: args.param ?? [] });
 }
 
-/** The outcome with each result's between-run lines from the history (src/cli/history.ts), its line on stderr. */
-async function withHistory(outcome: SuiteOutcome, s: RunSettings, args: RunArgs, stderr: NodeJS.WritableStream): Promise<SuiteOutcome> {
+/** The history file a run reads and extends (src/cli/history.ts), opened, or why it could not be read. */
+type OpenedHistory = { path: string; opened: RunHistory | Error };
+
+/** The history this run reads and extends; null where it is kept off. */
+async function openRunHistory(s: RunSettings, args: RunArgs): Promise<OpenedHistory | null> {
   const path = historyPath();
-  if (!path) return outcome;
+  if (!path) return null;
   try {
-    const applied = await applyHistory(path, outcome.results, procedureOf(s, args));
-    stderr.write(`${historyLine(path, applied)}\n`);
-    return { ...outcome, results: applied.results };
+    return { path, opened: await openHistory(path, procedureOf(s, args)) };
   } catch (err) {
-    stderr.write(`${historyLine(path, err instanceof Error ? err : new Error(String(err)))}\n`);
+    return { path, opened: err instanceof Error ? err : new Error(String(err)) };
+  }
+}
+
+/** The outcome with each result's between-run lines, the results recorded in the history; its line on stderr. */
+async function withHistory(outcome: SuiteOutcome, { path, opened }: OpenedHistory, stderr: NodeJS.WritableStream): Promise<SuiteOutcome> {
+  if (opened instanceof Error) {
+    stderr.write(`${historyLine(path, opened)}\n`);
     return outcome;
   }
+  const recorded = await opened.record(outcome.results);
+  stderr.write(`${historyLine(path, recorded)}\n`);
+  return { ...outcome, results: recorded.results };
 }
 
 function nothingMeasured(ctx: CommandContext): number {
@@ -160,16 +173,17 @@ function nothingMeasured(ctx: CommandContext): number {
 
 /**
  * Runs the suite: the plan printed first (a budgeted run, or --dry-run), then the progress display on a terminal,
- * or a line per finished result on stderr when it is not one.
+ * or a line per finished result on stderr when it is not one; each finished result is shown as `shown` returns it
+ * (with its between-run lines, as the summary will state it).
  */
-async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext): Promise<SuiteOutcome> {
+async function measureAll(s: RunSettings, args: RunArgs, ctx: CommandContext, shown: (r: Result) => Result = (r) => r): Promise<SuiteOutcome> {
   // The budget counts from the process's start, as the user's clock does.
   const startedAtMs = performance.timeOrigin;
   const progress = args.progress && !args.dryRun ? (ctx.interactive ? new ProgressDisplay(ctx.stderr, startedAtMs) : new ResultLog(ctx.stderr)) : null;
   const plan = new PlanPrinter(ctx.stderr, s.budgetSeconds !== null || args.dryRun);
   const onProgress = (e: ProgressEvent): void => {
     plan.handle(e);
-    progress?.handle(e);
+    progress?.handle(e.type === 'done' ? { ...e, result: shown(e.result) } : e);
   };
   try {
     return await runSuite({
