@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { describeError } from '../core/errors.js';
 import { userStateDir } from '../core/paths.js';
-import { isRunRecord, MAX_EARLIER_RUNS, MIN_EARLIER_RUNS, measurementKey, recordOf, withBetweenRuns, type ResultRecord } from '../measure/between-runs.js';
+import { isRunRecord, MIN_EARLIER_RUNS, measurementKey, recordOf, withBetweenRuns, type ResultRecord } from '../measure/between-runs.js';
 import type { Result } from '../measure/result.js';
 import { writeAtomic } from '../report/write.js';
 
@@ -96,7 +96,7 @@ function usableLines(text: string): Array<{ text: string; key: string; record: R
  */
 const COMPACT_AFTER_LINES = 2000;
 
-/** Rewrites the history at `path` (atomically) with the latest MAX_EARLIER_RUNS usable lines of each measurement, in their order. */
+/** Rewrites the history at `path` (atomically) with the latest MIN_EARLIER_RUNS usable lines of each measurement (all a later run uses), in their order. */
 async function compact(path: string): Promise<void> {
   const fromLatest = new Map<string, number>();
   const kept = usableLines(await readFile(path, 'utf8'))
@@ -104,7 +104,7 @@ async function compact(path: string): Promise<void> {
     .filter(({ key }) => {
       const n = (fromLatest.get(key) ?? 0) + 1;
       fromLatest.set(key, n);
-      return n <= MAX_EARLIER_RUNS;
+      return n <= MIN_EARLIER_RUNS;
     })
     .reverse();
   await writeAtomic(path, `${kept.map((l) => l.text).join('\n')}\n`, 'history');

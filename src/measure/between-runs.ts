@@ -21,14 +21,15 @@
  * the new run's budget as a type A line, with Satterthwaite's dof for the
  * estimate τ̂² (tauDof: fewer than H − 1 from H runs, and fewer still where
  * what the runs stated is large beside τ). τ is 0 where the earlier runs
- * agree within what they stated. Only the latest MAX_EARLIER_RUNS count: the
- * host's state wanders, and τ is the scatter over the window's span.
+ * agree within what they stated. τ comes from a window of WINDOW_RUNS runs,
+ * the latest earlier ones and the run it is for: the host's state wanders,
+ * and τ is the scatter over the window's span (between-runs-limits.ts).
  */
 import type { Budgets, Estimate, Result } from './result.js';
-import { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS } from './between-runs-limits.js';
+import { MIN_EARLIER_RUNS, WINDOW_RUNS } from './between-runs-limits.js';
 import { combine, intervalOf, type UncertaintyComponent } from './uncertainty.js';
 
-export { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS };
+export { MIN_EARLIER_RUNS, WINDOW_RUNS };
 
 /** Budgets a result has (throughput, power, …), as named in Result.uncertainty. */
 export type QuantityName = keyof Budgets;
@@ -112,14 +113,17 @@ export interface BetweenRuns {
   relative: number;
   /** Its degrees of freedom. */
   dof: number;
-  /** How many earlier runs it came from. */
+  /** How many runs it came from, the run it is for included. */
   runs: number;
 }
 
-/** Between-run relative standard deviation τ from earlier runs (DerSimonian–Laird, see the file comment), with its dof. */
-export function betweenRuns(earlier: readonly RunRecord[]): BetweenRuns | null {
-  const usable = earlier.filter(isRunRecord).slice(-MAX_EARLIER_RUNS);
-  if (usable.length < MIN_EARLIER_RUNS) return null;
+/**
+ * Between-run relative standard deviation τ, with its dof, from the latest WINDOW_RUNS of `runs` (oldest first, the
+ * run it is for last; DerSimonian–Laird, see the file comment); null with fewer.
+ */
+export function betweenRuns(runs: readonly RunRecord[]): BetweenRuns | null {
+  const usable = runs.filter(isRunRecord).slice(-WINDOW_RUNS);
+  if (usable.length < WINDOW_RUNS) return null;
   const x = usable.map((r) => Math.log(r.value));
   const w = usable.map((r) => 1 / (r.relU ** 2 * tVarianceFactor(r.dof)));
   const sums = weightSums(w);
@@ -153,7 +157,7 @@ function tauDof(tau2: number, { S1, S2, S3, c }: ReturnType<typeof weightSums>, 
 
 function betweenRunsLine(what: string, tau: BetweenRuns): UncertaintyComponent {
   return {
-    source: `${what}: between runs (${tau.runs} earlier runs of this result on this host: their scatter beyond what each stated)`,
+    source: `${what}: between runs (${tau.runs} runs of this result on this host, this one and the latest before it: their scatter beyond what each stated)`,
     type: 'A',
     relative: tau.relative,
     dof: tau.dof,
@@ -180,14 +184,15 @@ function rebudget(out: Result, edit: (q: QuantityName, components: UncertaintyCo
 
 /**
  * The result with a between-run line in each budget whose quantity has enough earlier runs (`earlier`: the
- * history's records of this measurement, oldest first), its intervals widened to match, and which quantities got
- * one; the input is unchanged.
+ * history's records of this measurement, oldest first; the window's last run is this one, as recordOf takes it),
+ * its intervals widened to match, and which quantities got one; the input is unchanged.
  */
 export function withBetweenRuns(r: Result, earlier: readonly ResultRecord[]): { result: Result; added: QuantityName[] } {
-  if (r.status !== 'completed' || !r.uncertainty) return { result: r, added: [] };
+  const own = recordOf(r);
+  if (!own) return { result: r, added: [] };
   const out = structuredClone(r);
   const added = rebudget(out, (q, components) => {
-    const tau = betweenRuns(earlier.flatMap((e) => (e[q] ? [e[q]] : [])));
+    const tau = own[q] ? betweenRuns([...earlier.flatMap((e) => (e[q] ? [e[q]] : [])), own[q]]) : null;
     return tau && [...components, betweenRunsLine(QUANTITY[q].label, tau)];
   });
   return { result: added.length ? out : r, added };

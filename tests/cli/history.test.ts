@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { historyLine, historyPath, openHistory, readHistory, type HistoryOutcome } from '../../src/cli/history.js';
-import { MAX_EARLIER_RUNS, MIN_EARLIER_RUNS, measurementKey } from '../../src/measure/between-runs.js';
+import { MIN_EARLIER_RUNS, measurementKey } from '../../src/measure/between-runs.js';
 import type { Result } from '../../src/measure/result.js';
 import { resultWith } from '../fixtures/report.js';
 import { tempDir } from '../helpers.js';
@@ -27,7 +27,7 @@ describe('applyHistory', () => {
   /** The same result measured again, `x` its log offset from 1 GFLOP/s. */
   const measured = (x: number) => resultWith({ throughput: 1e9 * Math.exp(x), relA: 0.01, dof: 20 });
 
-  it('records each run, and from the 9th on includes the earlier runs’ scatter in the intervals', async () => {
+  it('records each run, and from the 8th on includes the runs’ scatter in the intervals', async () => {
     const path = join(dir(), 'sub', 'history.jsonl');
     const offsets = [0.06, -0.06, 0.03, -0.03, 0.01, 0.05, -0.05, 0];
     for (const x of offsets.slice(0, MIN_EARLIER_RUNS)) {
@@ -38,18 +38,18 @@ describe('applyHistory', () => {
     const opened = await openHistory(path, 'standard', 'host1');
     // What the progress line shows of a finished result (apply) is what the run then states (record).
     const shown = opened.apply(measured(0));
-    const ninth = await opened.record([measured(0)]);
-    expect(ninth).toMatchObject({ withTerm: 1, recorded: 1 });
-    expect(shown).toEqual(ninth.results[0]);
-    const budget = ninth.results[0]!.uncertainty!.throughput;
-    expect(budget.components.at(-1)!.source).toMatch(/^throughput: between runs \(8 earlier runs/);
-    expect(ninth.results[0]!.throughput!.ci95[1]).toBeGreaterThan(measured(0).throughput!.ci95[1]);
+    const eighth = await opened.record([measured(0)]);
+    expect(eighth).toMatchObject({ withTerm: 1, recorded: 1 });
+    expect(shown).toEqual(eighth.results[0]);
+    const budget = eighth.results[0]!.uncertainty!.throughput;
+    expect(budget.components.at(-1)!.source).toMatch(/^throughput: between runs \(8 runs of this result on this host, this one/);
+    expect(eighth.results[0]!.throughput!.ci95[1]).toBeGreaterThan(measured(0).throughput!.ci95[1]);
     // What is recorded is what the run stated itself, without the line from the history.
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(9);
-    expect(lines[8].record.throughput.relU).toBeCloseTo(measured(0).uncertainty!.throughput.relCombined, 15);
-    expect(lines[8].key).toBe(measurementKey(measured(0), 'host1', 'standard'));
-    expect(Date.parse(lines[8].at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(lines).toHaveLength(8);
+    expect(lines[7].record.throughput.relU).toBeCloseTo(measured(0).uncertainty!.throughput.relCombined, 15);
+    expect(lines[7].key).toBe(measurementKey(measured(0), 'host1', 'standard'));
+    expect(Date.parse(lines[7].at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('pools only the same measurement: another host or procedure starts its own history', async () => {
@@ -89,12 +89,12 @@ describe('a torn history', () => {
 });
 
 describe('a long history', () => {
-  it('is rewritten past 2000 lines with the latest 8 of each measurement, in their order, the run’s own included', async () => {
+  it('is rewritten past 2000 lines with the latest 7 of each measurement, in their order, the run’s own included', async () => {
     const path = join(dir(), 'history.jsonl');
     const line = (key: string, i: number): string => JSON.stringify({ v: 1, at: `2026-12-01T00:00:${i}Z`, key, record: { throughput: { value: 1 + i, relU: 0.01, dof: 5 } } });
     const old = Array.from({ length: 1999 }, (_, i) => line(i % 3 === 0 ? 'a' : 'b', i));
     writeFileSync(path, `${[...old.slice(0, 5), 'not json', ...old.slice(5)].join('\n')}\n`);
-    const kept = (key: string): string[] => old.filter((l) => JSON.parse(l).key === key).slice(-MAX_EARLIER_RUNS);
+    const kept = (key: string): string[] => old.filter((l) => JSON.parse(l).key === key).slice(-MIN_EARLIER_RUNS);
 
     // 1999 lines and one more: not yet.
     await applyHistory(path, [resultWith({ throughput: 1e9, relA: 0.01 })], 'standard', 'h');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betweenRuns, isRunRecord, MAX_EARLIER_RUNS, measurementKey, recordOf, withBetweenRuns, withoutBetweenRuns, type RunRecord } from '../../src/measure/between-runs.js';
+import { betweenRuns, isRunRecord, measurementKey, recordOf, withBetweenRuns, withoutBetweenRuns, WINDOW_RUNS, type RunRecord } from '../../src/measure/between-runs.js';
 import { Rng } from '../../src/core/random.js';
 import { percentile, tQuantile } from '../../src/measure/stats.js';
 import { combine } from '../../src/measure/uncertainty.js';
@@ -41,8 +41,8 @@ describe('betweenRuns (DerSimonian–Laird on log values)', () => {
     expect(betweenRuns(runs([0.005, -0.005, 0.002, -0.002, 0, 0.001, -0.001, 0], 0.01, 10))!.relative).toBe(0);
     expect(betweenRuns(runs([0.03, -0.03, 0.01, -0.01, 0.03, -0.03, 0.01], 0.01, null))).toBeNull();
     const old = runs([0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5], 0.01, null);
-    const recent = runs(Array.from({ length: MAX_EARLIER_RUNS }, (_, i) => (i % 2 ? 0.001 : -0.001)), 0.01, null);
-    expect(betweenRuns([...old, ...recent])).toEqual({ relative: 0, dof: MAX_EARLIER_RUNS - 1, runs: MAX_EARLIER_RUNS });
+    const recent = runs(Array.from({ length: WINDOW_RUNS }, (_, i) => (i % 2 ? 0.001 : -0.001)), 0.01, null);
+    expect(betweenRuns([...old, ...recent])).toEqual({ relative: 0, dof: WINDOW_RUNS - 1, runs: WINDOW_RUNS });
   });
 
   /**
@@ -78,8 +78,8 @@ describe('betweenRuns (DerSimonian–Laird on log values)', () => {
       const widthRatios: number[] = [];
       const series = 3000;
       for (let s = 0; s < series; s++) {
-        const tau = betweenRuns(Array.from({ length: H }, run))!;
         const now = run();
+        const tau = betweenRuns([...Array.from({ length: H }, run), now])!;
         const own = { source: 'own', type: 'A' as const, relative: now.relU, dof: now.dof, distribution: 't' as const };
         const budget = combine([own, { ...own, source: 'between', relative: tau.relative, dof: tau.dof }]);
         widthRatios.push(budget.relExpanded / (1.96 * Math.hypot(sigmaB, now.sigmaW)));
@@ -107,8 +107,8 @@ describe('betweenRuns (DerSimonian–Laird on log values)', () => {
     let covered = 0;
     const widthRatios: number[] = [];
     for (let s = 0; s < 3000; s++) {
-      const tau = betweenRuns([...Array.from({ length: 12 }, () => run(-0.6)), ...Array.from({ length: 8 }, () => run(0))])!;
       const now = run(0);
+      const tau = betweenRuns([...Array.from({ length: 12 }, () => run(-0.6)), ...Array.from({ length: 8 }, () => run(0)), now])!;
       const own = { source: 'own', type: 'A' as const, relative: now.relU, dof: now.dof, distribution: 't' as const };
       const budget = combine([own, { ...own, source: 'between', relative: tau.relative, dof: tau.dof }]);
       widthRatios.push(budget.relExpanded / (1.96 * Math.hypot(sigmaB, sigmaW)));
@@ -149,10 +149,10 @@ describe('withBetweenRuns', () => {
     expect(added).toEqual(['throughput']);
     const budget = out.uncertainty!.throughput;
     const line = budget.components.at(-1)!;
-    const tau = betweenRuns(earlier.map((e) => e.throughput))!;
+    const tau = betweenRuns([...earlier.map((e) => e.throughput), recordOf(result)!.throughput!])!;
     expect(line).toMatchObject({ type: 'A', kind: 'between-runs', dof: tau.dof, relative: tau.relative });
     expect(tau.relative).toBeGreaterThan(0.03);
-    expect(line.source).toMatch(/^throughput: between runs \(8 earlier runs/);
+    expect(line.source).toMatch(/^throughput: between runs \(8 runs of this result on this host, this one and the latest before it/);
     expect(budget.relCombined).toBeCloseTo(Math.hypot(result.uncertainty!.throughput.relCombined, line.relative), 12);
     expect(out.throughput!.ci95[1] - out.throughput!.value).toBeCloseTo(budget.relExpanded * 1e9, 0);
     expect(out.throughput!.ci95[1]).toBeGreaterThan(result.throughput!.ci95[1]);
@@ -165,7 +165,7 @@ describe('withBetweenRuns', () => {
     const before = structuredClone(result);
     withBetweenRuns(result, earlier);
     expect(result).toEqual(before);
-    expect(withBetweenRuns(result, earlier.slice(0, 7))).toEqual({ result, added: [] });
+    expect(withBetweenRuns(result, earlier.slice(0, 6))).toEqual({ result, added: [] });
   });
 
   it('takes the lines out again: the result as its run stated it', () => {
