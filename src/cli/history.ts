@@ -145,7 +145,7 @@ export interface RunHistory {
 export async function openHistory(path: string, procedure: string, host = hostname()): Promise<RunHistory> {
   const history = await readHistory(path);
   const keyOf = (r: Result): string => measurementKey(r, host, procedure);
-  const withLines = (r: Result): ReturnType<typeof withBetweenRuns> => withBetweenRuns(r, history.byKey.get(keyOf(r)) ?? []);
+  const withLines = (r: Result, own = recordOf(r)): ReturnType<typeof withBetweenRuns> => withBetweenRuns(r, history.byKey.get(keyOf(r)) ?? [], own);
   return {
     apply: (r) => withLines(r).result,
     async record(results) {
@@ -155,7 +155,7 @@ export async function openHistory(path: string, procedure: string, host = hostna
       const out = results.map((r) => {
         const record = recordOf(r);
         if (!record) return r;
-        const { result, added } = withLines(r);
+        const { result, added } = withLines(r, record);
         if (added.length) withTerm++;
         lines.push(JSON.stringify({ v: HISTORY_VERSION, at, key: keyOf(r), record } satisfies HistoryLine));
         return result;

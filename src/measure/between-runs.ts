@@ -184,11 +184,10 @@ function rebudget(out: Result, edit: (q: QuantityName, components: UncertaintyCo
 
 /**
  * The result with a between-run line in each budget whose quantity has enough earlier runs (`earlier`: the
- * history's records of this measurement, oldest first; the window's last run is this one, as recordOf takes it),
- * its intervals widened to match, and which quantities got one; the input is unchanged.
+ * history's records of this measurement, oldest first; the window's last run is this one, `own` its record where the
+ * caller has it), its intervals widened to match, and which quantities got one; the input is unchanged.
  */
-export function withBetweenRuns(r: Result, earlier: readonly ResultRecord[]): { result: Result; added: QuantityName[] } {
-  const own = recordOf(r);
+export function withBetweenRuns(r: Result, earlier: readonly ResultRecord[], own = recordOf(r)): { result: Result; added: QuantityName[] } {
   if (!own) return { result: r, added: [] };
   const out = structuredClone(r);
   const added = rebudget(out, (q, components) => {
